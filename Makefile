@@ -1,0 +1,91 @@
+# hoidong - one Makefile.  `make run` installs what is missing, builds and
+# serves the portal with demo content; `make test` runs the whole suite
+# (normal build, then again under ASan+UBSan).  See README.md.
+
+CC      ?= gcc
+PKGS    := libmicrohttpd sqlite3 libsodium libcmark libutf8proc zlib gdlib
+TESTPKGS:= libcurl
+WARN    := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral -Wvla -Wpointer-arith
+HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+LDHARDEN:= -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
+OPT     ?= -O2 -g
+PKGCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKGLIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmagic -lpthread -lm
+CURLLIBS  = $(shell pkg-config --libs $(TESTPKGS) 2>/dev/null)
+CFLAGS  := $(WARN) $(OPT) $(HARDEN) -D_GNU_SOURCE -Isrc -Ibuild/gen $(PKGCFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS := $(LDHARDEN) $(EXTRA_LDFLAGS)
+
+# B is the build directory: build/ for the normal build, build/asan for the
+# sanitizer build (make B=build/asan SAN=1 ...).
+B       ?= build
+ifeq ($(SAN),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -O1
+CFLAGS  := $(filter-out -D_FORTIFY_SOURCE=2,$(CFLAGS))
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+SRC      := $(wildcard src/*.c)
+LIBSRC   := $(filter-out src/main.c,$(SRC))
+LIBOBJ   := $(LIBSRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen_embed.o
+EMBEDDED := $(sort $(wildcard templates/*.html static/*) $(wildcard demo/*))
+UNIT     := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/unit_*.c))
+HTTPT    := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/http_*.c))
+TESTLIB  := $(filter-out tests/unit_%.c tests/http_%.c,$(wildcard tests/*.c))
+
+.PHONY: all run test test-fast test-asan deps clean bench fuzz soak security e2e format
+
+all: $(B)/hoidong
+
+deps:
+	@scripts/install-deps.sh
+
+$(B)/obj/%.o: src/%.c $(wildcard src/*.h) | $(B)/obj
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/embed: scripts/embed.c | $(B)/obj
+	$(CC) -O1 $< -o $@
+
+$(B)/gen/gen_embed.c: $(B)/embed $(EMBEDDED) | $(B)/obj
+	@mkdir -p $(B)/gen
+	$(B)/embed $(EMBEDDED) > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/gen_embed.o: $(B)/gen/gen_embed.c
+	$(CC) $(CFLAGS) -Wno-missing-prototypes -c $< -o $@
+
+$(B)/libhoidong.a: $(LIBOBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/hoidong: $(B)/obj/main.o $(B)/libhoidong.a
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(PKGLIBS) -o $@
+
+$(B)/tests/%: tests/%.c $(TESTLIB) tests/t.h $(B)/libhoidong.a | $(B)/obj
+	@mkdir -p $(B)/tests
+	$(CC) $(CFLAGS) -Itests $(LDFLAGS) $< $(TESTLIB) $(B)/libhoidong.a $(PKGLIBS) $(CURLLIBS) -o $@
+
+$(B)/obj:
+	@mkdir -p $(B)/obj $(B)/gen $(B)/tests
+
+# Build and run the suite once (this build directory only).
+test-fast: $(B)/hoidong $(UNIT) $(HTTPT)
+	@scripts/run-tests.sh $(B)
+
+test-asan:
+	@$(MAKE) --no-print-directory B=build/asan SAN=1 test-fast
+
+test: deps
+	@$(MAKE) --no-print-directory build/hoidong
+	@scripts/test-all.sh
+
+run: deps
+	@$(MAKE) --no-print-directory build/hoidong
+	@scripts/run.sh
+
+bench: deps all
+	@bench/run.sh
+
+format:
+	clang-format -i src/*.c src/*.h tests/*.c tests/*.h
+
+clean:
+	rm -rf build

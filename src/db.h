@@ -1,0 +1,91 @@
+/* db.h - the database interface.
+ *
+ * Pages and commands talk to the database only through these functions,
+ * with literal SQL and bound parameters ?1..?N (they map one-for-one to
+ * PostgreSQL's $1..$N).  SQL written here must be portable between SQLite
+ * and PostgreSQL: no INSERT OR REPLACE (use INSERT .. ON CONFLICT .. DO
+ * UPDATE, supported by both), no datetime('now') (pass times as bound
+ * unix seconds), no AUTOINCREMENT-specific tricks (use db_last_id or
+ * RETURNING id).  Things that are backend-specific by nature (FTS5 search,
+ * pragmas, online backup, integrity check) have their own functions here
+ * and live in db_sqlite.c.
+ *
+ * One Db is one connection, owned by one thread at a time; each
+ * libmicrohttpd worker thread has its own (db_thread()).
+ *
+ * Errors: a failing call logs once (with the SQL and the database's
+ * message) and returns DB_ERROR / -1 / NULL; callers turn that into a 500.
+ * Busy/locked is retried inside the backend up to a timeout. */
+#ifndef HD_DB_H
+#define HD_DB_H
+#include <stdint.h>
+#include <stddef.h>
+#include "arena.h"
+
+typedef struct Db Db;
+typedef struct Stmt Stmt;
+
+enum { DB_OK = 0, DB_ROW = 100, DB_DONE = 101, DB_ERROR = -1, DB_CONSTRAINT = -2, DB_FULL = -3 };
+
+/* Open (creating if missing) the database at path, apply pragmas (WAL,
+ * foreign_keys=ON, synchronous=FULL, busy timeout 5 s) and, when migrate is
+ * set, apply pending migrations.  NULL on error with a one-line reason in err. */
+Db *db_open(const char *path, int migrate, char *err, size_t errlen);
+void db_close(Db *db);
+/* The calling thread's connection to the server's database (opened lazily,
+ * closed at thread exit).  db_set_path() must be called first. */
+void db_set_path(const char *path);
+Db *db_thread(void);
+
+/* Prepare a statement.  Statements are cached per connection keyed by the
+ * SQL text pointer, so pass string literals; call db_done() when finished
+ * (resets and clears bindings; never frees).  NULL on error (logged). */
+Stmt *db_prepare(Db *db, const char *sql);
+void db_done(Stmt *st);
+/* Binding: index is 1-based.  Text is copied by the database. */
+int db_bind_int(Stmt *st, int i, int64_t v);
+int db_bind_double(Stmt *st, int i, double v);
+int db_bind_text(Stmt *st, int i, const char *s);   /* NULL binds NULL */
+int db_bind_blob(Stmt *st, int i, const void *p, size_t n);
+int db_bind_null(Stmt *st, int i);
+/* Bind by a type string: 'i' int, 'l' int64_t, 'd' double, 't' text (const char*, NULL ok),
+ * 'b' blob (const void*, size_t), 'n' null (no argument).  Returns 0 or -1. */
+int db_bindf(Stmt *st, const char *types, ...);
+/* Step: DB_ROW, DB_DONE, or an error code (DB_ERROR, DB_CONSTRAINT, DB_FULL). */
+int db_step(Stmt *st);
+int64_t db_col_int(Stmt *st, int col);                  /* 0-based */
+double db_col_double(Stmt *st, int col);
+const char *db_col_text(Stmt *st, int col);             /* valid until next step/done; "" for NULL */
+char *db_col_dup(Stmt *st, int col, Arena *a);          /* copy into arena; NULL for NULL */
+const void *db_col_blob(Stmt *st, int col, size_t *n);
+int db_col_is_null(Stmt *st, int col);
+int db_col_count(Stmt *st);
+const char *db_col_name(Stmt *st, int col);
+
+/* One-liners.  db_exec: prepare, bind, step to completion.  Returns DB_OK or an error code. */
+int db_exec(Db *db, const char *sql, const char *types, ...);
+/* First column of the first row as int; dflt when no row or on error. */
+int64_t db_int(Db *db, int64_t dflt, const char *sql, const char *types, ...);
+/* First column of the first row as text copied into a; NULL when no row. */
+char *db_text(Db *db, Arena *a, const char *sql, const char *types, ...);
+int64_t db_last_id(Db *db);
+int db_changes(Db *db);
+
+/* Transactions: BEGIN IMMEDIATE (writer lock up front) / COMMIT / ROLLBACK. Return DB_OK or error. */
+int db_begin(Db *db);
+int db_commit(Db *db);
+int db_rollback(Db *db);
+
+/* Backend-specific services. */
+int db_backup(Db *db, const char *dest_path, char *err, size_t errlen);  /* online, consistent copy */
+int db_check(Db *db, char *msg, size_t msglen);   /* 0 ok; -1 with the first problem in msg */
+int db_schema_version(Db *db);
+const char *db_errmsg(Db *db);
+
+/* Full-text search (FTS5 on SQLite).  The index holds, per document (kind, id),
+ * folded title and body (see vn_fold) plus the original text.
+ * kind: "article" / "document".  Replaces any existing entry. */
+int db_fts_put(Db *db, const char *kind, int64_t id, const char *title, const char *body);
+int db_fts_delete(Db *db, const char *kind, int64_t id);
+
+#endif

@@ -1,0 +1,133 @@
+/* db_schema.c - numbered schema migrations, applied in order at start-up.
+ *
+ * Migration N is db_migrations[N-1]; the applied version is kept in
+ * schema_version(version).  Never edit a migration that has shipped: add a
+ * new one.  The SQL here is portable (SQLite and PostgreSQL) except where a
+ * comment says otherwise; times are unix seconds (INTEGER).
+ * is_sample = 1 marks invented demo content, removed by `hoidong demo --remove`. */
+#include <stddef.h>
+#include "db_schema.h"
+
+const char *const db_migrations[] = {
+/* 1: portal foundation */
+"CREATE TABLE settings (\n"
+"  key TEXT PRIMARY KEY,\n"
+"  value TEXT NOT NULL\n"
+");\n"
+/* Councils and administrative units are versioned by date: a unit's code
+ * is reused across reforms, so (code, valid_from) identifies it. */
+"CREATE TABLE councils (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  unit_code TEXT NOT NULL,\n"
+"  name TEXT NOT NULL,\n"
+"  level TEXT NOT NULL CHECK (level IN ('province','district','commune')),\n"
+"  parent_id INTEGER REFERENCES councils(id),\n"
+"  valid_from INTEGER NOT NULL,\n"
+"  valid_to INTEGER,\n"
+"  UNIQUE (unit_code, valid_from)\n"
+");\n"
+"CREATE TABLE users (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  username TEXT NOT NULL UNIQUE,\n"
+"  display_name TEXT NOT NULL,\n"
+"  password_hash TEXT NOT NULL,\n"
+"  role TEXT NOT NULL CHECK (role IN ('admin','editor','moderator')),\n"
+"  disabled INTEGER NOT NULL DEFAULT 0,\n"
+"  created_at INTEGER NOT NULL,\n"
+"  last_login_at INTEGER,\n"
+"  is_sample INTEGER NOT NULL DEFAULT 0\n"
+");\n"
+"CREATE TABLE sessions (\n"
+"  token_hash TEXT PRIMARY KEY,\n"
+"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,\n"
+"  csrf TEXT NOT NULL,\n"
+"  created_at INTEGER NOT NULL,\n"
+"  last_seen_at INTEGER NOT NULL\n"
+");\n"
+"CREATE INDEX sessions_user ON sessions(user_id);\n"
+/* Sign-in failures per folded user name; throttles guessing without
+ * locking the owner out (delay grows, never a permanent lock). */
+"CREATE TABLE login_failures (\n"
+"  username TEXT PRIMARY KEY,\n"
+"  failures INTEGER NOT NULL,\n"
+"  last_failure_at INTEGER NOT NULL\n"
+");\n"
+"CREATE TABLE categories (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  parent_id INTEGER REFERENCES categories(id),\n"
+"  name TEXT NOT NULL,\n"
+"  slug TEXT NOT NULL UNIQUE,\n"
+"  description TEXT NOT NULL DEFAULT '',\n"
+"  position INTEGER NOT NULL DEFAULT 0,\n"
+"  in_menu INTEGER NOT NULL DEFAULT 1,\n"
+"  is_sample INTEGER NOT NULL DEFAULT 0\n"
+");\n"
+/* Content-addressed file store: bytes live outside the web root at
+ * files/<sha256[0:2]>/<sha256>. */
+"CREATE TABLE files (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  sha256 TEXT NOT NULL UNIQUE,\n"
+"  size INTEGER NOT NULL,\n"
+"  mime TEXT NOT NULL,\n"
+"  created_at INTEGER NOT NULL\n"
+");\n"
+"CREATE TABLE articles (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  category_id INTEGER NOT NULL REFERENCES categories(id),\n"
+"  title TEXT NOT NULL,\n"
+"  slug TEXT NOT NULL UNIQUE,\n"
+"  summary TEXT NOT NULL DEFAULT '',\n"
+"  body TEXT NOT NULL DEFAULT '',\n"        /* Markdown */
+"  author TEXT NOT NULL DEFAULT '',\n"      /* byline as printed */
+"  cover_file_id INTEGER REFERENCES files(id),\n"
+"  status TEXT NOT NULL CHECK (status IN ('draft','scheduled','published','archived')),\n"
+"  published_at INTEGER,\n"                 /* for scheduled: when it goes live */
+"  featured INTEGER NOT NULL DEFAULT 0,\n"
+"  created_at INTEGER NOT NULL,\n"
+"  updated_at INTEGER NOT NULL,\n"
+"  created_by INTEGER REFERENCES users(id),\n"
+"  revision INTEGER NOT NULL DEFAULT 1,\n"
+"  is_sample INTEGER NOT NULL DEFAULT 0\n"
+");\n"
+"CREATE INDEX articles_cat_pub ON articles(category_id, status, published_at);\n"
+"CREATE INDEX articles_pub ON articles(status, published_at);\n"
+"CREATE TABLE article_revisions (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+"  revision INTEGER NOT NULL,\n"
+"  title TEXT NOT NULL,\n"
+"  summary TEXT NOT NULL,\n"
+"  body TEXT NOT NULL,\n"
+"  author TEXT NOT NULL,\n"
+"  status TEXT NOT NULL,\n"
+"  edited_by INTEGER REFERENCES users(id),\n"
+"  edited_at INTEGER NOT NULL,\n"
+"  UNIQUE (article_id, revision)\n"
+");\n"
+/* Attachments ("file đính kèm"); doc_number/issued_at make an attachment a
+ * listed document (Văn bản) such as 15-ĐA/TU. */
+"CREATE TABLE attachments (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+"  file_id INTEGER NOT NULL REFERENCES files(id),\n"
+"  filename TEXT NOT NULL,\n"
+"  title TEXT NOT NULL DEFAULT '',\n"
+"  doc_number TEXT NOT NULL DEFAULT '',\n"
+"  issued_at INTEGER,\n"
+"  position INTEGER NOT NULL DEFAULT 0,\n"
+"  created_at INTEGER NOT NULL\n"
+");\n"
+"CREATE INDEX attachments_article ON attachments(article_id, position);\n"
+"CREATE TABLE audit_log (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  at INTEGER NOT NULL,\n"
+"  user_id INTEGER REFERENCES users(id),\n"
+"  username TEXT NOT NULL,\n"
+"  action TEXT NOT NULL,\n"
+"  object_type TEXT NOT NULL,\n"
+"  object_id INTEGER,\n"
+"  detail TEXT NOT NULL DEFAULT ''\n"
+");\n"
+"CREATE INDEX audit_at ON audit_log(at);\n",
+NULL
+};
