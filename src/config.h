@@ -1,0 +1,34 @@
+/* config.h - server configuration: defaults, then a config file
+ * (key = value lines), then HOIDONG_* environment variables, then command
+ * line options; later wins.  See docs/CONFIGURATION.md. */
+#ifndef HD_CONFIG_H
+#define HD_CONFIG_H
+#include <stddef.h>
+
+typedef struct Config {
+    const char *listen;        /* "127.0.0.1" */
+    int port;                  /* 8080 */
+    const char *db_path;       /* "var/hoidong.db" */
+    const char *files_dir;     /* "var/files": attachment store, outside any web root */
+    const char *template_dir;  /* NULL: embedded templates only */
+    const char *site_url;      /* "http://127.0.0.1:8080": canonical links and feeds */
+    int threads;               /* worker threads, default = number of CPUs */
+    int secure_cookies;        /* 1 behind TLS: __Host- prefix and Secure */
+    size_t max_upload;         /* bytes per uploaded file, default 20 MiB */
+    size_t max_form;           /* bytes of a non-upload request body, default 256 KiB */
+    int conn_limit;            /* total connections, default 1024 */
+    int per_ip_limit;          /* connections per IP, default 64 */
+    int idle_timeout;          /* seconds, default 30 */
+    int test_mode;             /* HOIDONG_TEST_MODE=1 and loopback only: test aids (captcha peek) */
+} Config;
+
+extern Config cfg;
+
+void config_defaults(Config *c);
+/* Read "key = value" lines; returns 0 or -1 with "file:line: reason" in err. */
+int config_load_file(Config *c, const char *path, char *err, size_t errlen);
+/* Apply HOIDONG_LISTEN, HOIDONG_PORT, HOIDONG_DB, HOIDONG_FILES, ... ; 0 or -1 with err. */
+int config_load_env(Config *c, char *err, size_t errlen);
+/* Set one key ("port", "db", ...) from text; 0 or -1 with err. */
+int config_set(Config *c, const char *key, const char *value, char *err, size_t errlen);
+#endif
