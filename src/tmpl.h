@@ -1,9 +1,9 @@
 /* tmpl.h - templates that escape by default, and the value tree they read.
  *
- * Templates live in templates/*.html, are embedded into the binary at build
- * time (build/gen_templates.c, made by scripts/embed.sh) and compiled once at
- * start-up; tmpl_set_dir() lets a deployment override any of them from a
- * directory (read at start-up, same names).
+ * Templates live in templates/NAME.html, are embedded into the binary at
+ * build time (build/gen/gen_embed.c, made by scripts/embed.c) and compiled
+ * once at start-up; tmpl_load(dir) lets a deployment override any of them
+ * from a directory (read at start-up, same file names).
  *
  * Syntax (a small mustache):
  *   {{name}}            value, HTML-escaped (the default)
