@@ -119,7 +119,7 @@ Val *page_base_ctx(Req *r);
 /* Routes (http_routes.c). */
 typedef struct Route {
     const char *method;       /* "GET" (also answers HEAD) or "POST" */
-    const char *pattern;      /* "/tin-tuc/:slug", "/static/*" */
+    const char *pattern;      /* e.g. "/bai-viet/:slug", or "/static/" + "*" */
     Handler handler;
     int role;                 /* minimum enum Role; ROLE_NONE = public */
     int flags;                /* ROUTE_* */
