@@ -1,0 +1,174 @@
+/* config.c - the server's configuration (see config.h for precedence and
+ * docs/CONFIGURATION.md for every key).  Values are validated here so a
+ * bad setting stops start-up with one clear line instead of surfacing as
+ * a strange failure later. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "config.h"
+
+Config cfg;
+
+void config_defaults(Config *c)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    memset(c, 0, sizeof *c);
+    c->listen = "127.0.0.1";
+    c->port = 8080;
+    c->db_path = "var/hoidong.db";
+    c->files_dir = "var/files";
+    c->template_dir = NULL;
+    c->site_url = NULL;            /* derived from listen/port when unset */
+    c->threads = n > 0 ? (int)(n > 64 ? 64 : n) : 2;
+    c->secure_cookies = 0;
+    c->max_upload = 20u * 1024 * 1024;
+    c->max_form = 256u * 1024;
+    c->conn_limit = 1024;
+    c->per_ip_limit = 64;
+    c->idle_timeout = 30;
+    c->test_mode = 0;
+}
+
+static int parse_long(const char *v, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (errno || end == v || *end || x < lo || x > hi) return -1;
+    *out = x;
+    return 0;
+}
+
+/* Sizes accept a K, M or G suffix (binary). */
+static int parse_size(const char *v, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(v, &end, 10);
+    if (errno || end == v || v[0] == '-') return -1;
+    unsigned long long mul = 1;
+    if (*end == 'K' || *end == 'k') mul = 1024ULL, end++;
+    else if (*end == 'M' || *end == 'm') mul = 1024ULL * 1024, end++;
+    else if (*end == 'G' || *end == 'g') mul = 1024ULL * 1024 * 1024, end++;
+    if (*end || x == 0 || x > (1ULL << 40) / mul) return -1;
+    *out = (size_t)(x * mul);
+    return 0;
+}
+
+static char *keep(const char *s)
+{
+    char *p = strdup(s);
+    if (!p) { fputs("out of memory\n", stderr); abort(); }
+    return p;   /* configuration strings live for the whole process */
+}
+
+int config_set(Config *c, const char *key, const char *value, char *err, size_t errlen)
+{
+    long n;
+    size_t z;
+    if (!strcmp(key, "listen")) { c->listen = keep(value); return 0; }
+    if (!strcmp(key, "port")) {
+        if (parse_long(value, 1, 65535, &n)) goto bad;
+        c->port = (int)n; return 0;
+    }
+    if (!strcmp(key, "db")) { if (!*value) goto bad; c->db_path = keep(value); return 0; }
+    if (!strcmp(key, "files")) { if (!*value) goto bad; c->files_dir = keep(value); return 0; }
+    if (!strcmp(key, "templates")) { c->template_dir = *value ? keep(value) : NULL; return 0; }
+    if (!strcmp(key, "site_url")) {
+        if (strncmp(value, "http://", 7) && strncmp(value, "https://", 8)) goto bad;
+        size_t len = strlen(value);
+        char *v = keep(value);
+        if (len && v[len - 1] == '/') v[len - 1] = 0;
+        c->site_url = v; return 0;
+    }
+    if (!strcmp(key, "threads")) {
+        if (parse_long(value, 1, 256, &n)) goto bad;
+        c->threads = (int)n; return 0;
+    }
+    if (!strcmp(key, "secure_cookies")) {
+        if (parse_long(value, 0, 1, &n)) goto bad;
+        c->secure_cookies = (int)n; return 0;
+    }
+    if (!strcmp(key, "max_upload")) { if (parse_size(value, &z)) goto bad; c->max_upload = z; return 0; }
+    if (!strcmp(key, "max_form")) { if (parse_size(value, &z)) goto bad; c->max_form = z; return 0; }
+    if (!strcmp(key, "conn_limit")) {
+        if (parse_long(value, 1, 1000000, &n)) goto bad;
+        c->conn_limit = (int)n; return 0;
+    }
+    if (!strcmp(key, "per_ip_limit")) {
+        if (parse_long(value, 1, 1000000, &n)) goto bad;
+        c->per_ip_limit = (int)n; return 0;
+    }
+    if (!strcmp(key, "idle_timeout")) {
+        if (parse_long(value, 1, 3600, &n)) goto bad;
+        c->idle_timeout = (int)n; return 0;
+    }
+    if (!strcmp(key, "test_mode")) {
+        if (parse_long(value, 0, 1, &n)) goto bad;
+        c->test_mode = (int)n; return 0;
+    }
+    snprintf(err, errlen, "unknown setting '%s'", key);
+    return -1;
+bad:
+    snprintf(err, errlen, "bad value for '%s': '%s'", key, value);
+    return -1;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s)) s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1])) *--e = 0;
+    return s;
+}
+
+int config_load_file(Config *c, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) { snprintf(err, errlen, "%s: %s", path, strerror(errno)); return -1; }
+    char line[1024], msg[256];
+    int lineno = 0, rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *s = trim(line);
+        if (!*s || *s == '#') continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            snprintf(err, errlen, "%s:%d: expected 'key = value'", path, lineno);
+            rc = -1; break;
+        }
+        *eq = 0;
+        if (config_set(c, trim(s), trim(eq + 1), msg, sizeof msg)) {
+            snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
+            rc = -1; break;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+int config_load_env(Config *c, char *err, size_t errlen)
+{
+    static const struct { const char *env, *key; } map[] = {
+        {"HOIDONG_LISTEN", "listen"},       {"HOIDONG_PORT", "port"},
+        {"HOIDONG_DB", "db"},               {"HOIDONG_FILES", "files"},
+        {"HOIDONG_TEMPLATES", "templates"}, {"HOIDONG_SITE_URL", "site_url"},
+        {"HOIDONG_THREADS", "threads"},     {"HOIDONG_SECURE_COOKIES", "secure_cookies"},
+        {"HOIDONG_MAX_UPLOAD", "max_upload"}, {"HOIDONG_MAX_FORM", "max_form"},
+        {"HOIDONG_CONN_LIMIT", "conn_limit"}, {"HOIDONG_PER_IP_LIMIT", "per_ip_limit"},
+        {"HOIDONG_IDLE_TIMEOUT", "idle_timeout"}, {"HOIDONG_TEST_MODE", "test_mode"},
+    };
+    char msg[256];
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        const char *v = getenv(map[i].env);
+        if (!v) continue;
+        if (config_set(c, map[i].key, v, msg, sizeof msg)) {
+            snprintf(err, errlen, "%s: %s", map[i].env, msg);
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,37 @@
+/* http_internal.h - server-private request state (http_server.c and
+ * http_req.c only; handlers see just the public Req). */
+#ifndef HD_HTTP_INTERNAL_H
+#define HD_HTTP_INTERNAL_H
+#include "http.h"
+
+struct MHD_PostProcessor;
+
+typedef struct ReqUploadState {
+    const char *field, *filename, *path;
+    int fd;
+    Upload *pub;
+} ReqUploadState;
+
+typedef struct ReqInternal {
+    Req pub;                      /* must be first: Req* <-> ReqInternal* */
+    const Route *route;
+    int route_status;
+    struct MHD_PostProcessor *pp;
+    ReqUploadState *cur_upload;
+    size_t form_bytes;
+    Buf raw;                      /* body of a non-form POST */
+    int body_error;               /* status to answer because the body could not be taken */
+    int responded;
+    int status;
+    size_t bytes;
+    int64_t start_us;
+    const char *file_etag;
+    const char *tmp_dir;
+    const char *client_ip;
+} ReqInternal;
+
+static inline ReqInternal *req_internal(Req *r) { return (ReqInternal *)r; }
+
+Req *req_create(struct MHD_Connection *conn, const char *url, const char *method);
+void req_destroy(Req *r);
+#endif

@@ -1,0 +1,85 @@
+/* http_routes.c - the one route table: every URL the server answers,
+ * its handler and the minimum role.  Patterns are literal segments,
+ * ":name" (one segment, captured into r->args) and a final "*" (the rest
+ * of the path, captured).  GET routes also answer HEAD.  The table is
+ * searched in order; keep it grouped: public portal, then administration.
+ * tests/http_security enumerates it to check CSRF on every POST route. */
+#include <string.h>
+#include "http.h"
+#include "page.h"
+
+const Route routes[] = {
+    /* public portal */
+    {"GET",  "/",                               page_home,             ROLE_NONE, 0},
+    {"GET",  "/chuyen-muc/:slug",               page_category,         ROLE_NONE, 0},
+    {"GET",  "/bai-viet/:slug",                 page_article,          ROLE_NONE, 0},
+    {"GET",  "/bai-viet/:slug/in",              page_article_print,    ROLE_NONE, 0},
+    {"GET",  "/van-ban",                        page_documents,        ROLE_NONE, 0},
+    {"GET",  "/tep/:id/:name",                  page_attachment,       ROLE_NONE, 0},
+    {"GET",  "/static/*",                       page_static,           ROLE_NONE, 0},
+    {"GET",  "/healthz",                        page_healthz,          ROLE_NONE, 0},
+    /* administration */
+    {"GET",  "/quan-tri/dang-nhap",             page_login_form,       ROLE_NONE, 0},
+    {"POST", "/quan-tri/dang-nhap",             page_login,            ROLE_NONE, ROUTE_NO_CSRF},
+    {"POST", "/quan-tri/dang-xuat",             page_logout,           ROLE_EDITOR, 0},
+    {"GET",  "/quan-tri",                       page_admin_home,       ROLE_EDITOR, 0},
+    {"GET",  "/quan-tri/bai-viet",              page_admin_articles,   ROLE_EDITOR, 0},
+    {"GET",  "/quan-tri/bai-viet/moi",          page_admin_article_new, ROLE_EDITOR, 0},
+    {"POST", "/quan-tri/bai-viet/luu",          page_admin_article_save, ROLE_EDITOR, 0},
+    {"POST", "/quan-tri/bai-viet/xem-truoc",    page_admin_article_preview, ROLE_EDITOR, 0},
+    {"GET",  "/quan-tri/bai-viet/:id",          page_admin_article_edit, ROLE_EDITOR, 0},
+    {"POST", "/quan-tri/bai-viet/:id/trang-thai", page_admin_article_status, ROLE_EDITOR, 0},
+    {"POST", "/quan-tri/bai-viet/:id/tep",      page_admin_attachment_upload, ROLE_EDITOR, ROUTE_UPLOAD},
+    {"POST", "/quan-tri/tep/:id/xoa",           page_admin_attachment_delete, ROLE_EDITOR, 0},
+    {"GET",  "/quan-tri/chuyen-muc",            page_admin_categories, ROLE_ADMIN, 0},
+    {"POST", "/quan-tri/chuyen-muc/luu",        page_admin_category_save, ROLE_ADMIN, 0},
+    {"GET",  "/quan-tri/nguoi-dung",            page_admin_users,      ROLE_ADMIN, 0},
+    {"POST", "/quan-tri/nguoi-dung/luu",        page_admin_user_save,  ROLE_ADMIN, 0},
+    {"GET",  "/quan-tri/nhat-ky",               page_admin_audit,      ROLE_ADMIN, 0},
+    {NULL, NULL, NULL, 0, 0},
+};
+
+/* Match one pattern against a path; captures go to r->args (arena copies). */
+static int pattern_match(Req *r, const char *pat, const char *path)
+{
+    int n = 0;
+    const char *caps[4];
+    size_t caplen[4];
+    while (*pat && *path) {
+        if (*pat == '*') {
+            if (n == 4) return 0;
+            caps[n] = path; caplen[n++] = strlen(path);
+            path += strlen(path);
+            pat++;
+            break;
+        }
+        if (*pat == ':') {
+            const char *end = strchr(path, '/');
+            size_t len = end ? (size_t)(end - path) : strlen(path);
+            if (len == 0 || n == 4) return 0;
+            caps[n] = path; caplen[n++] = len;
+            path += len;
+            while (*pat && *pat != '/') pat++;
+            continue;
+        }
+        if (*pat != *path) return 0;
+        pat++, path++;
+    }
+    if (*pat || *path) return 0;
+    for (int i = 0; i < n; i++) r->args[i] = arena_strndup(r->arena, caps[i], caplen[i]);
+    r->nargs = n;
+    return 1;
+}
+
+const Route *route_match(Req *r, const char *method, const char *path, int *status)
+{
+    int path_seen = 0;
+    for (const Route *rt = routes; rt->method; rt++) {
+        if (!pattern_match(r, rt->pattern, path)) continue;
+        if (!strcmp(rt->method, method)) return rt;
+        path_seen = 1;
+    }
+    r->nargs = 0;
+    *status = path_seen ? 405 : 404;
+    return NULL;
+}

@@ -1,0 +1,489 @@
+/* http_server.c - libmicrohttpd glue: from a connection's bytes to a
+ * handler call and back.
+ *
+ * libmicrohttpd calls on_request several times per request:
+ *   1st call: create the Req and its arena; match the route; refuse an
+ *             over-long body from Content-Length at once (413 before the
+ *             body is read); set up the post processor.  We do NOT answer
+ *             ordinary requests here: libmicrohttpd 0.9.75 treats a reply
+ *             queued in the first call as an "early response" and closes
+ *             the connection after it, which defeats keep-alive.
+ *   middle:   body chunks -> post processor -> r->form / temp-file uploads.
+ *   last:     dispatch(): permission, CSRF, handler, then respond().
+ * on_completed frees the arena (which unlinks temp files).
+ * Nothing request-specific is global: the server runs a thread pool. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+#include "auth.h"
+#include "config.h"
+#include "http.h"
+#include "http_internal.h"
+#include "http_server.h"
+#include "log.h"
+#include "page.h"
+
+static struct MHD_Daemon *daemon_;
+void (*http_after_hook)(struct Req *r, int status);
+
+static const char *CSP =
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+static int64_t now_usec(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- body handling ---------------------------------------------------- */
+
+static void upload_close(void *p)
+{
+    ReqUploadState *u = p;
+    if (u->fd >= 0) close(u->fd);
+    u->fd = -1;
+}
+
+static void upload_unlink(void *p) { unlink((const char *)p); }
+
+/* Post-processor iterator: form fields accumulate into r->form (a value may
+ * arrive in several chunks); file parts stream into a temp file capped at
+ * cfg.max_upload. Returning MHD_NO stops processing (on overflow). */
+static enum MHD_Result on_post_data(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *filename, const char *content_type,
+                                    const char *transfer_encoding, const char *data,
+                                    uint64_t off, size_t size)
+{
+    (void)kind, (void)content_type, (void)transfer_encoding;
+    Req *r = cls;
+    ReqInternal *ri = req_internal(r);
+    if (!key) return MHD_YES;
+    if (filename) {
+        ReqUploadState *u = ri->cur_upload;
+        if (!u || off == 0 || strcmp(u->field, key) != 0) {
+            u = arena_alloc(r->arena, sizeof *u);
+            u->field = arena_strdup(r->arena, key);
+            u->filename = arena_strdup(r->arena, filename);
+            char *path = arena_printf(r->arena, "%s/.upload-XXXXXX", ri->tmp_dir);
+            u->fd = mkstemp(path);
+            if (u->fd < 0) {
+                log_error("upload temp file in %s: %s", ri->tmp_dir, strerror(errno));
+                ri->body_error = 500;
+                return MHD_NO;
+            }
+            u->path = path;
+            arena_on_free(r->arena, upload_unlink, path);
+            arena_on_free(r->arena, upload_close, u);
+            Upload *up = arena_alloc(r->arena, sizeof *up);
+            up->field = u->field;
+            up->filename = u->filename;
+            up->path = path;
+            up->next = r->uploads;
+            r->uploads = up;
+            u->pub = up;
+            ri->cur_upload = u;
+        }
+        if (u->pub->size + size > cfg.max_upload) {
+            r->body_too_large = 1;
+            return MHD_NO;
+        }
+        size_t done = 0;
+        while (done < size) {
+            ssize_t w = write(u->fd, data + done, size - done);
+            if (w < 0) {
+                if (errno == EINTR) continue;
+                log_error("upload write: %s", strerror(errno));
+                ri->body_error = errno == ENOSPC ? 503 : 500;
+                return MHD_NO;
+            }
+            done += (size_t)w;
+        }
+        u->pub->size += size;
+        return MHD_YES;
+    }
+    ri->cur_upload = NULL;
+    ri->form_bytes += size;
+    if (ri->form_bytes > cfg.max_form) {
+        r->body_too_large = 1;
+        return MHD_NO;
+    }
+    /* Continuation of the field being received? */
+    Param *p = r->form;
+    if (p && off > 0 && !strcmp(p->name, key)) {
+        char *v = arena_realloc(r->arena, (void *)p->value, p->len + 1, p->len + size + 1);
+        memcpy(v + p->len, data, size);
+        p->len += size;
+        v[p->len] = 0;
+        p->value = v;
+        return MHD_YES;
+    }
+    p = arena_alloc(r->arena, sizeof *p);
+    p->name = arena_strdup(r->arena, key);
+    p->value = arena_strndup(r->arena, data ? data : "", size);
+    p->len = size;
+    p->next = r->form;
+    r->form = p;
+    return MHD_YES;
+}
+
+static void pp_destroy(void *p) { MHD_destroy_post_processor(p); }
+
+/* ---- responses ------------------------------------------------------- */
+
+static int accepts_gzip(Req *r)
+{
+    const char *ae = req_header(r, "Accept-Encoding");
+    return ae && strstr(ae, "gzip") != NULL;
+}
+
+static int compressible(const char *ctype)
+{
+    return !strncmp(ctype, "text/", 5) || strstr(ctype, "json") || strstr(ctype, "xml") ||
+           strstr(ctype, "svg") || strstr(ctype, "javascript");
+}
+
+/* gzip src into the arena; NULL if it does not get smaller. */
+static char *gzip_arena(Arena *a, const char *src, size_t n, size_t *outn)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
+    size_t cap = deflateBound(&z, n);
+    char *out = arena_alloc(a, cap);
+    z.next_in = (Bytef *)src;
+    z.avail_in = (uInt)n;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)cap;
+    int rc = deflate(&z, Z_FINISH);
+    *outn = z.total_out;
+    deflateEnd(&z);
+    if (rc != Z_STREAM_END || *outn >= n) return NULL;
+    return out;
+}
+
+static void add_common_headers(Req *r, struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Referrer-Policy", "strict-origin-when-cross-origin");
+    MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+    if (r->cache_seconds > 0) {
+        char cc[64];
+        snprintf(cc, sizeof cc, "public, max-age=%d", r->cache_seconds);
+        MHD_add_response_header(resp, "Cache-Control", cc);
+    } else if (r->cache_seconds < 0 || r->user) {
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+    } else {
+        MHD_add_response_header(resp, "Cache-Control", "no-cache");
+    }
+    for (ReplyHeader *h = r->headers; h; h = h->next)
+        MHD_add_response_header(resp, h->name, h->value);
+}
+
+static int etag_matches(Req *r, const char *etag)
+{
+    const char *inm = req_header(r, "If-None-Match");
+    if (!inm) return 0;
+    if (!strcmp(inm, "*")) return 1;
+    size_t n = strlen(etag);
+    for (const char *p = strstr(inm, etag); p; p = strstr(p + 1, etag)) {
+        char after = p[n];
+        if (after == 0 || after == ',' || after == ' ') return 1;
+    }
+    return 0;
+}
+
+/* File replies: Range (one range), ETag from the content hash, 304. */
+static struct MHD_Response *file_response(Req *r, int *status)
+{
+    ReqInternal *ri = req_internal(r);
+    int fd = open(r->file_path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0) close(fd);
+        log_error("file reply %s: %s", r->file_path, strerror(errno));
+        *status = 404;
+        return NULL;
+    }
+    const char *etag = ri->file_etag;
+    uint64_t size = (uint64_t)st.st_size, from = 0, len = size;
+    if (etag && etag_matches(r, etag)) {
+        close(fd);
+        *status = 304;
+        struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        MHD_add_response_header(resp, "ETag", etag);
+        return resp;
+    }
+    const char *range = req_header(r, "Range");
+    const char *ifrange = req_header(r, "If-Range");
+    int partial = 0;
+    if (range && (!ifrange || (etag && !strcmp(ifrange, etag)))) {
+        unsigned long long a = 0, b = 0;
+        int got;
+        if (!strncmp(range, "bytes=-", 7) && sscanf(range + 7, "%llu", &b) == 1 && b > 0) {
+            if (b > size) b = size;
+            from = size - b; len = b; partial = 1;
+        } else if ((got = sscanf(range, "bytes=%llu-%llu", &a, &b)) >= 1 && !strchr(range, ',')) {
+            if (a >= size) {
+                close(fd);
+                *status = 416;
+                struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+                char cr[64];
+                snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)size);
+                MHD_add_response_header(resp, "Content-Range", cr);
+                return resp;
+            }
+            if (got < 2 || b >= size) b = size - 1;
+            if (b >= a) { from = a; len = b - a + 1; partial = 1; }
+        }
+    }
+    struct MHD_Response *resp = MHD_create_response_from_fd_at_offset64(len, fd, from);
+    if (!resp) { close(fd); *status = 500; return NULL; }
+    MHD_add_response_header(resp, "Content-Type", r->content_type);
+    MHD_add_response_header(resp, "Accept-Ranges", "bytes");
+    if (etag) MHD_add_response_header(resp, "ETag", etag);
+    if (r->file_disposition) MHD_add_response_header(resp, "Content-Disposition", r->file_disposition);
+    if (partial) {
+        char cr[96];
+        snprintf(cr, sizeof cr, "bytes %llu-%llu/%llu", (unsigned long long)from,
+                 (unsigned long long)(from + len - 1), (unsigned long long)size);
+        MHD_add_response_header(resp, "Content-Range", cr);
+        *status = 206;
+    }
+    return resp;
+}
+
+/* Build and queue the reply the handler left in r. */
+static enum MHD_Result respond(Req *r, int status)
+{
+    struct MHD_Response *resp = NULL;
+    if (r->file_path && status == 200) {
+        resp = file_response(r, &status);
+        if (!resp) {
+            r->file_path = NULL;
+            buf_reset(&r->out);
+            status = reply_error(r, status, NULL);
+        }
+    }
+    if (!resp) {
+        const char *body = r->out.data ? r->out.data : "";
+        size_t len = r->out.len;
+        int gz = 0;
+        char etag[48] = "";
+        if (status == 200 && len > 0) {
+            /* ETag = hash of the identity body; the gzip variant gets its own tag. */
+            unsigned char h[16];
+            crypto_generichash(h, sizeof h, (const unsigned char *)body, len, NULL, 0);
+            char hex[33];
+            sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+            gz = len > 512 && compressible(r->content_type) && accepts_gzip(r);
+            snprintf(etag, sizeof etag, "\"%.20s%s\"", hex, gz ? "-gz" : "");
+            if (etag_matches(r, etag)) {
+                status = 304;
+                body = "";
+                len = 0;
+                gz = 0;
+            } else if (gz) {
+                size_t zn;
+                char *z = gzip_arena(r->arena, body, len, &zn);
+                if (z) {
+                    body = z;
+                    len = zn;
+                } else {
+                    gz = 0;
+                    snprintf(etag, sizeof etag, "\"%.20s\"", hex);
+                }
+            }
+        }
+        resp = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_PERSISTENT);
+        if (status != 304) MHD_add_response_header(resp, "Content-Type", r->content_type);
+        if (etag[0]) MHD_add_response_header(resp, "ETag", etag);
+        if (gz) MHD_add_response_header(resp, "Content-Encoding", "gzip");
+        if (status == 200 && compressible(r->content_type)) MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+    }
+    add_common_headers(r, resp);
+    req_internal(r)->status = status;
+    req_internal(r)->bytes = r->file_path ? 0 : r->out.len;
+    enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+/* Run the request: route, permission, CSRF, handler. Returns the status. */
+static int dispatch(Req *r, const Route *rt, int route_status)
+{
+    ReqInternal *ri = req_internal(r);
+    if (ri->body_error) return reply_error(r, ri->body_error, NULL);
+    if (!rt) {
+        if (route_status == 405) reply_header(r, "Allow", "GET, HEAD, POST");
+        return reply_error(r, route_status, NULL);
+    }
+    int needs_db = rt->handler != page_static;
+    if (needs_db) {
+        r->db = db_thread();
+        if (!r->db) return reply_error(r, 503, NULL);
+        if (auth_load(r) != 0) return reply_error(r, 500, NULL);
+    }
+    if (rt->role > ROLE_NONE) {
+        if (!r->user) {
+            if (!strcmp(r->method, "GET")) {
+                Buf to;
+                buf_init(&to, r->arena);
+                buf_puts(&to, "/quan-tri/dang-nhap?tiep=");
+                buf_url(&to, r->path);
+                return reply_redirect(r, buf_str(&to));
+            }
+            return reply_error(r, 403, "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.");
+        }
+        if (r->user->role < rt->role)
+            return reply_error(r, 403, "Tài khoản của bạn không có quyền thực hiện thao tác này.");
+    }
+    if (!strcmp(r->method, "POST") && !(rt->flags & ROUTE_NO_CSRF) && !auth_check_csrf(r))
+        return reply_error(r, 403, "Yêu cầu không hợp lệ (mã bảo vệ biểu mẫu sai hoặc đã hết hạn). "
+                                   "Vui lòng tải lại trang và thử lại.");
+    if (r->body_too_large) return reply_error(r, 413, NULL);
+    return rt->handler(r);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+    (void)cls, (void)version;
+    Req *r = *con_cls;
+    if (!r) {
+        r = req_create(conn, url, method);
+        *con_cls = r;
+        ReqInternal *ri = req_internal(r);
+        ri->route = route_match(r, r->is_head ? "GET" : r->method, r->path, &ri->route_status);
+        size_t limit = (ri->route && (ri->route->flags & ROUTE_UPLOAD)) ? cfg.max_upload + 64 * 1024 : cfg.max_form;
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > limit) {
+            /* Refuse before reading the body; the connection closes after it. */
+            r->body_too_large = 1;
+            int st = reply_error(r, 413, NULL);
+            return respond(r, st);
+        }
+        if (!strcmp(r->method, "POST")) {
+            struct MHD_PostProcessor *pp = MHD_create_post_processor(conn, 32 * 1024, on_post_data, r);
+            if (pp) {
+                ri->pp = pp;
+                arena_on_free(r->arena, pp_destroy, pp);
+            }
+        }
+        return MHD_YES;
+    }
+    ReqInternal *ri = req_internal(r);
+    if (*upload_data_size) {
+        if (!r->body_too_large && !ri->body_error) {
+            if (ri->pp) {
+                if (MHD_post_process(ri->pp, upload_data, *upload_data_size) != MHD_YES &&
+                    !r->body_too_large && !ri->body_error)
+                    ri->body_error = 400;
+            } else {
+                if (ri->raw.len + *upload_data_size > cfg.max_form) r->body_too_large = 1;
+                else buf_append(&ri->raw, upload_data, *upload_data_size);
+            }
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (ri->responded) return MHD_YES;
+    ri->responded = 1;
+    int status = dispatch(r, ri->route, ri->route_status);
+    if (status < 100 || status > 599) {
+        log_error("handler for %s returned status %d [incident %s]", r->path, status, r->incident);
+        buf_reset(&r->out);
+        status = reply_error(r, 500, NULL);
+    }
+    if (http_after_hook) http_after_hook(r, status);
+    return respond(r, status);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)conn;
+    Req *r = *con_cls;
+    if (!r) return;
+    ReqInternal *ri = req_internal(r);
+    if (!r->no_log) {
+        /* Access log: no IP address, no user agent, no query string. */
+        log_info("access %s %s %d %zu %lldus%s", r->method, r->path, ri->status, ri->bytes,
+                 (long long)(now_usec() - ri->start_us),
+                 toe != MHD_REQUEST_TERMINATED_COMPLETED_OK ? " aborted" : "");
+    }
+    req_destroy(r);
+    *con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r')) msg[--n] = 0;
+    log_warn("libmicrohttpd: %s", msg);
+}
+
+int http_start(char *err, size_t errlen)
+{
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    socklen_t sl;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
+    if (inet_pton(AF_INET, cfg.listen, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)cfg.port);
+        sl = sizeof *v4;
+    } else if (inet_pton(AF_INET6, cfg.listen, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)cfg.port);
+        sl = sizeof *v6;
+        flags |= MHD_USE_IPv6;
+    } else {
+        snprintf(err, errlen, "listen address '%s' is not an IPv4 or IPv6 address", cfg.listen);
+        return -1;
+    }
+    (void)sl;
+    daemon_ = MHD_start_daemon(
+        flags, (uint16_t)cfg.port, NULL, NULL, on_request, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg.threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg.conn_limit,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg.per_ip_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg.idle_timeout,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+        MHD_OPTION_END);
+    if (!daemon_) {
+        snprintf(err, errlen, "cannot listen on %s port %d (in use, or not permitted)", cfg.listen, cfg.port);
+        return -1;
+    }
+    return 0;
+}
+
+void http_stop(void)
+{
+    if (daemon_) MHD_stop_daemon(daemon_);
+    daemon_ = NULL;
+}

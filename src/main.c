@@ -1,0 +1,338 @@
+/* main.c - the hoidong command: option parsing and the subcommands.
+ *
+ *   hoidong [global options] COMMAND [command options]
+ *
+ * Global options (also from a config file and HOIDONG_* variables, see
+ * config.h) select the database and files.  Each command has --help.
+ * Errors print one line on stderr and exit non-zero. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <sodium.h>
+#include "auth.h"
+#include "config.h"
+#include "db.h"
+#include "demo.h"
+#include "http_server.h"
+#include "log.h"
+#include "server.h"
+#include "tmpl.h"
+#include "vn.h"
+
+#define HOIDONG_VERSION "0.1.0"
+
+static const char *usage_main =
+    "Usage: hoidong [OPTIONS] COMMAND [ARGS]\n"
+    "\n"
+    "The People's Council portal server.\n"
+    "\n"
+    "Commands:\n"
+    "  serve          serve the portal over HTTP\n"
+    "  init           create the database and the first administrator\n"
+    "  demo           load demo content (--remove deletes sample content)\n"
+    "  user           manage staff accounts: add, passwd, list, disable, enable\n"
+    "  backup FILE    write a consistent copy of the database (safe while serving)\n"
+    "  check          check the database's integrity\n"
+    "  version        print the version\n"
+    "\n"
+    "Options (before or after the command):\n"
+    "  -c, --config FILE   read settings from FILE (key = value lines)\n"
+    "  --db PATH           database file (default var/hoidong.db; env HOIDONG_DB)\n"
+    "  --files DIR         attachment store (default var/files; env HOIDONG_FILES)\n"
+    "  -h, --help          help; `hoidong COMMAND --help` for a command\n";
+
+static const char *usage_serve =
+    "Usage: hoidong serve [--listen ADDR] [--port N] [--threads N] [--templates DIR]\n"
+    "                     [--site-url URL] [--db PATH] [--files DIR] [-c FILE]\n"
+    "Serve the portal. Defaults: 127.0.0.1:8080, one thread per CPU.\n"
+    "Stops cleanly on SIGINT or SIGTERM. See docs/CONFIGURATION.md for all settings.\n";
+static const char *usage_init =
+    "Usage: hoidong init [--admin-password-file FILE]\n"
+    "Create the database (applying migrations) and, if there is no user yet, the\n"
+    "administrator 'admin' with the password in HOIDONG_ADMIN_PASSWORD or a random\n"
+    "one, printed once (and written to FILE, mode 0600, when given).\n";
+static const char *usage_demo =
+    "Usage: hoidong demo [--remove]\n"
+    "Load the demo content (the Đề án 15-ĐA/TU article with its attachment and about\n"
+    "thirty sample articles). With --remove, delete everything marked as sample content.\n";
+static const char *usage_user =
+    "Usage: hoidong user add USERNAME ROLE [DISPLAY NAME]   (password read from stdin\n"
+    "                                                       or HOIDONG_PASSWORD)\n"
+    "       hoidong user passwd USERNAME                    (same)\n"
+    "       hoidong user list\n"
+    "       hoidong user disable USERNAME | enable USERNAME\n"
+    "ROLE is admin, editor or moderator.\n";
+static const char *usage_backup =
+    "Usage: hoidong backup FILE\n"
+    "Write a consistent copy of the database to FILE while the server may be running.\n"
+    "Attachments live in the files directory: copy it too (see docs/BACKUP.md).\n";
+static const char *usage_check =
+    "Usage: hoidong check\nRun the database integrity and foreign-key checks. Exit 0 when all is well.\n";
+
+static int die(const char *fmt, const char *a)
+{
+    fprintf(stderr, "hoidong: ");
+    fprintf(stderr, fmt, a);
+    fputc('\n', stderr);
+    return 2;
+}
+
+static int want_help(int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) return 1;
+    return 0;
+}
+
+static Db *open_db_or_die(int migrate)
+{
+    char err[512];
+    Db *db = db_open(cfg.db_path, migrate, err, sizeof err);
+    if (!db) fprintf(stderr, "hoidong: %s\n", err);
+    return db;
+}
+
+static int mkdirs(const char *path)
+{
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp) return -1;
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = 0;
+        if (mkdir(tmp, 0750) && errno != EEXIST) return -1;
+        *p = '/';
+    }
+    return (mkdir(tmp, 0750) && errno != EEXIST) ? -1 : 0;
+}
+
+static int ensure_dirs(void)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", cfg.db_path);
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+        *slash = 0;
+        if (mkdirs(dir)) return die("cannot create directory %s", dir);
+    }
+    if (mkdirs(cfg.files_dir)) return die("cannot create directory %s", cfg.files_dir);
+    return 0;
+}
+
+/* Read one line (a password) from stdin or the named environment variable. */
+static char *read_secret(const char *env)
+{
+    static char line[1024];
+    const char *v = getenv(env);
+    if (v) { snprintf(line, sizeof line, "%s", v); return line; }
+    if (isatty(0)) fputs("Mật khẩu (password): ", stderr);
+    if (!fgets(line, sizeof line, stdin)) return NULL;
+    line[strcspn(line, "\r\n")] = 0;
+    return line;
+}
+
+static int cmd_init(int argc, char **argv)
+{
+    const char *pwfile = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--admin-password-file") && i + 1 < argc) pwfile = argv[++i];
+        else return die("init: unknown option '%s' (see hoidong init --help)", argv[i]);
+    }
+    if (ensure_dirs()) return 2;
+    Db *db = open_db_or_die(1);
+    if (!db) return 1;
+    int rc = 0;
+    if (db_int(db, 0, "SELECT count(*) FROM users", "") == 0) {
+        char pw[64];
+        const char *env = getenv("HOIDONG_ADMIN_PASSWORD");
+        if (env) snprintf(pw, sizeof pw, "%s", env);
+        else {
+            static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+            for (int i = 0; i < 20; i++) pw[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+            pw[20] = 0;
+        }
+        const char *err = NULL;
+        if (auth_user_add(db, "admin", "Quản trị viên", "admin", pw, (int64_t)time(NULL), &err)) {
+            fprintf(stderr, "hoidong: cannot create the administrator: %s\n", err ? err : "database error");
+            rc = 1;
+        } else {
+            printf("Created administrator 'admin' with password: %s\n", pw);
+            if (pwfile) {
+                FILE *f = fopen(pwfile, "w");
+                if (!f) { rc = die("cannot write %s", pwfile); }
+                else { chmod(pwfile, 0600); fprintf(f, "%s\n", pw); fclose(f); }
+            }
+        }
+        sodium_memzero(pw, sizeof pw);
+    } else {
+        printf("Database %s is ready (users exist; nothing created).\n", cfg.db_path);
+    }
+    db_close(db);
+    return rc;
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+    int remove = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--remove")) remove = 1;
+        else return die("demo: unknown option '%s' (see hoidong demo --help)", argv[i]);
+    }
+    if (ensure_dirs()) return 2;
+    Db *db = open_db_or_die(1);
+    if (!db) return 1;
+    char err[512] = "";
+    int rc = remove ? demo_remove(db, cfg.files_dir, err, sizeof err)
+                    : demo_load(db, cfg.files_dir, (int64_t)time(NULL), err, sizeof err);
+    if (rc) fprintf(stderr, "hoidong: demo: %s\n", err[0] ? err : "failed");
+    else printf(remove ? "Sample content removed.\n" : "Demo content loaded.\n");
+    db_close(db);
+    return rc ? 1 : 0;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+    if (argc < 2) { fputs(usage_user, stderr); return 2; }
+    const char *sub = argv[1];
+    Db *db = open_db_or_die(1);
+    if (!db) return 1;
+    int rc = 0;
+    int64_t now = (int64_t)time(NULL);
+    if (!strcmp(sub, "list") && argc == 2) {
+        Stmt *st = db_prepare(db, "SELECT username, display_name, role, disabled FROM users ORDER BY username");
+        if (!st) rc = 1;
+        while (st && db_step(st) == DB_ROW)
+            printf("%-20s %-10s %-8s %s\n", db_col_text(st, 0), db_col_text(st, 2),
+                   db_col_int(st, 3) ? "disabled" : "active", db_col_text(st, 1));
+        if (st) db_done(st);
+    } else if (!strcmp(sub, "add") && (argc == 4 || argc == 5)) {
+        if (auth_role_from_name(argv[3]) < 0) { db_close(db); return die("user add: unknown role '%s' (admin, editor, moderator)", argv[3]); }
+        char *pw = read_secret("HOIDONG_PASSWORD");
+        const char *err = NULL;
+        if (!pw || auth_user_add(db, argv[2], argc == 5 ? argv[4] : argv[2], argv[3], pw, now, &err)) {
+            fprintf(stderr, "hoidong: user add: %s\n", err ? err : "no password given");
+            rc = 1;
+        } else printf("User %s added.\n", argv[2]);
+    } else if (!strcmp(sub, "passwd") && argc == 3) {
+        char *pw = read_secret("HOIDONG_PASSWORD");
+        const char *problem = pw ? auth_password_problem(argv[2], pw) : "no password given";
+        char hash[128];
+        if (problem) { fprintf(stderr, "hoidong: user passwd: %s\n", problem); rc = 1; }
+        else if (auth_hash_password(pw, hash) != 0) { fprintf(stderr, "hoidong: hashing failed\n"); rc = 1; }
+        else if (db_exec(db, "UPDATE users SET password_hash = ?1 WHERE username = ?2", "tt", hash, argv[2]) != DB_OK || db_changes(db) != 1) {
+            fprintf(stderr, "hoidong: user passwd: no user '%s'\n", argv[2]); rc = 1;
+        } else {
+            db_exec(db, "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?1)", "t", argv[2]);
+            printf("Password changed; the user's sessions were ended.\n");
+        }
+    } else if ((!strcmp(sub, "disable") || !strcmp(sub, "enable")) && argc == 3) {
+        int dis = !strcmp(sub, "disable");
+        if (db_exec(db, "UPDATE users SET disabled = ?1 WHERE username = ?2", "it", dis, argv[2]) != DB_OK || db_changes(db) != 1) {
+            fprintf(stderr, "hoidong: user %s: no user '%s'\n", sub, argv[2]); rc = 1;
+        } else {
+            if (dis) db_exec(db, "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?1)", "t", argv[2]);
+            printf("User %s %sd.\n", argv[2], sub);
+        }
+    } else {
+        fputs(usage_user, stderr);
+        rc = 2;
+    }
+    db_close(db);
+    return rc;
+}
+
+static int cmd_backup(int argc, char **argv)
+{
+    if (argc != 2) { fputs(usage_backup, stderr); return 2; }
+    Db *db = open_db_or_die(0);
+    if (!db) return 1;
+    char err[512];
+    int rc = db_backup(db, argv[1], err, sizeof err);
+    if (rc) fprintf(stderr, "hoidong: backup: %s\n", err);
+    else printf("Backup written to %s\n", argv[1]);
+    db_close(db);
+    return rc ? 1 : 0;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1) { fputs(usage_check, stderr); return 2; }
+    Db *db = open_db_or_die(0);
+    if (!db) return 1;
+    char msg[512];
+    int rc = db_check(db, msg, sizeof msg);
+    if (rc) fprintf(stderr, "hoidong: check: %s\n", msg);
+    else printf("ok (schema version %d)\n", db_schema_version(db));
+    db_close(db);
+    return rc ? 1 : 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    char err[512];
+    for (int i = 1; i < argc; i++) {
+        static const struct { const char *opt, *key; } m[] = {
+            {"--listen", "listen"}, {"--port", "port"}, {"--threads", "threads"},
+            {"--templates", "templates"}, {"--site-url", "site_url"},
+        };
+        size_t k;
+        for (k = 0; k < sizeof m / sizeof m[0]; k++)
+            if (!strcmp(argv[i], m[k].opt)) break;
+        if (k == sizeof m / sizeof m[0] || i + 1 >= argc)
+            return die("serve: unknown option or missing value '%s' (see hoidong serve --help)", argv[i]);
+        if (config_set(&cfg, m[k].key, argv[++i], err, sizeof err)) return die("serve: %s", err);
+    }
+    if (ensure_dirs()) return 2;
+    if (server_run(err, sizeof err) != 0) return die("serve: %s", err);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    char err[512];
+    config_defaults(&cfg);
+    if (sodium_init() < 0) return die("%s", "libsodium failed to initialise");
+    /* Global options may come before or after the command: pull them out first. */
+    const char *config_file = getenv("HOIDONG_CONFIG");
+    char **rest = calloc((size_t)argc + 1, sizeof *rest);
+    int nrest = 0;
+    const char *db_opt = NULL, *files_opt = NULL;
+    for (int i = 1; i < argc; i++) {
+        if ((!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config")) && i + 1 < argc) config_file = argv[++i];
+        else if (!strcmp(argv[i], "--db") && i + 1 < argc) db_opt = argv[++i];
+        else if (!strcmp(argv[i], "--files") && i + 1 < argc) files_opt = argv[++i];
+        else if (!strcmp(argv[i], "-c") || !strcmp(argv[i], "--config") || !strcmp(argv[i], "--db") ||
+                 !strcmp(argv[i], "--files")) return die("option %s needs a value", argv[i]);
+        else rest[nrest++] = argv[i];
+    }
+    if (config_file && config_load_file(&cfg, config_file, err, sizeof err)) return die("%s", err);
+    if (config_load_env(&cfg, err, sizeof err)) return die("%s", err);
+    if (db_opt && config_set(&cfg, "db", db_opt, err, sizeof err)) return die("%s", err);
+    if (files_opt && config_set(&cfg, "files", files_opt, err, sizeof err)) return die("%s", err);
+    if (nrest == 0 || !strcmp(rest[0], "-h") || !strcmp(rest[0], "--help") || !strcmp(rest[0], "help")) {
+        fputs(usage_main, nrest == 0 ? stderr : stdout);
+        return nrest == 0 ? 2 : 0;
+    }
+    static const struct { const char *name; int (*fn)(int, char **); const char **usage; } cmds[] = {
+        {"serve", cmd_serve, &usage_serve}, {"init", cmd_init, &usage_init},
+        {"demo", cmd_demo, &usage_demo},    {"user", cmd_user, &usage_user},
+        {"backup", cmd_backup, &usage_backup}, {"check", cmd_check, &usage_check},
+    };
+    if (!strcmp(rest[0], "version") || !strcmp(rest[0], "--version")) {
+        printf("hoidong %s\n", HOIDONG_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        if (strcmp(rest[0], cmds[i].name)) continue;
+        if (want_help(nrest, rest)) { fputs(*cmds[i].usage, stdout); return 0; }
+        int rc = cmds[i].fn(nrest, rest);
+        free(rest);
+        return rc;
+    }
+    return die("unknown command '%s' (see hoidong --help)", rest[0]);
+}

@@ -1,0 +1,89 @@
+/* server.c - start-up and shutdown of `hoidong serve`.
+ *
+ * Order matters: templates are compiled and the schema migrated before the
+ * first connection is accepted, so workers never see a half-ready state.
+ * Signals are blocked in every thread and taken synchronously here with
+ * sigwait, so no handler runs inside a request. */
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "config.h"
+#include "db.h"
+#include "http_server.h"
+#include "log.h"
+#include "server.h"
+#include "tmpl.h"
+
+#define MAX_TASKS 8
+static ServerTask tasks[MAX_TASKS];
+static int ntasks;
+static volatile int stopping;
+
+void server_add_task(ServerTask fn)
+{
+    if (ntasks < MAX_TASKS) tasks[ntasks++] = fn;
+}
+
+static int is_loopback(const char *addr)
+{
+    struct in_addr a4;
+    if (inet_pton(AF_INET, addr, &a4) == 1) return (ntohl(a4.s_addr) >> 24) == 127;
+    return !strcmp(addr, "::1");
+}
+
+static void *task_thread(void *arg)
+{
+    (void)arg;
+    Db *db = db_thread();
+    while (!stopping) {
+        for (int i = 0; i < 20 && !stopping; i++) usleep(250 * 1000);   /* ~5 s, wakes to stop */
+        for (int i = 0; i < ntasks && db; i++) tasks[i](db, (long long)time(NULL));
+    }
+    /* Final run so a clean stop loses nothing. */
+    for (int i = 0; i < ntasks && db; i++) tasks[i](db, (long long)time(NULL));
+    return NULL;
+}
+
+int server_run(char *err, size_t errlen)
+{
+    static char url[128];
+    if (!cfg.site_url) {
+        snprintf(url, sizeof url, strchr(cfg.listen, ':') ? "http://[%s]:%d" : "http://%s:%d", cfg.listen, cfg.port);
+        cfg.site_url = url;
+    }
+    if (cfg.test_mode && !is_loopback(cfg.listen)) {
+        snprintf(err, errlen, "test_mode is only allowed on a loopback address, not %s", cfg.listen);
+        return -1;
+    }
+    if (tmpl_load(cfg.template_dir, err, errlen) != 0) return -1;
+    Db *db = db_open(cfg.db_path, 1, err, errlen);
+    if (!db) return -1;
+    db_close(db);
+    db_set_path(cfg.db_path);
+
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (http_start(err, errlen) != 0) return -1;
+    pthread_t tid;
+    int have_tasks = pthread_create(&tid, NULL, task_thread, NULL) == 0;
+    log_info("serving %s on %s:%d with %d threads (database %s)", cfg.site_url, cfg.listen, cfg.port,
+             cfg.threads, cfg.db_path);
+    if (cfg.test_mode) log_warn("TEST MODE: test aids enabled (loopback only)");
+    int sig = 0;
+    sigwait(&set, &sig);
+    log_info("signal %d: stopping", sig);
+    http_stop();
+    stopping = 1;
+    if (have_tasks) pthread_join(tid, NULL);
+    tmpl_unload();
+    return 0;
+}
