@@ -33,6 +33,27 @@ int article_save(Db *db, Arena *a, const ArticleInput *in, int64_t user_id, cons
  * scheduled with published_at <= now) - the SQL condition used everywhere: */
 #define ARTICLE_VISIBLE_SQL "(a.status = 'published' OR (a.status = 'scheduled' AND a.published_at <= ?1))"
 
+/* Change an article's status (admin "publish now" / "unpublish" / "archive").
+ * status: "published" (published_at = now unless already in the past),
+ * "draft" or "archived".  Audited.  0, or -1 with *err (Vietnamese). */
+int article_set_status(Db *db, int64_t id, const char *status, int64_t user_id,
+                       const char *username, int64_t now, const char **err);
+
+typedef struct CategoryInput {
+    int64_t id;               /* 0 = new category */
+    int64_t parent_id;        /* 0 = top level */
+    const char *name;         /* required, <= 200 chars */
+    const char *slug;         /* NULL/"" = derive from name, made unique */
+    const char *description;  /* <= 1000 chars */
+    int64_t position;         /* ordering among siblings */
+    int in_menu;
+    int is_sample;
+} CategoryInput;
+/* Validate (parent exists, no cycle, slug unique) and insert/update a
+ * category, audited.  Returns 0 and *out_id, or -1 with *err (nothing written). */
+int category_save(Db *db, Arena *a, const CategoryInput *in, int64_t user_id,
+                  const char *username, int64_t now, int64_t *out_id, const char **err);
+
 /* Store a file's bytes content-addressed under files_dir/<aa>/<sha256>:
  * type decided by content (libmagic) and checked against the allowed list
  * (PDF, DOC, DOCX, XLS, XLSX, ODT, ODS, JPEG, PNG, GIF, WebP); size <= max.
@@ -52,6 +73,12 @@ char *store_path(Arena *a, const char *files_dir, const char *sha256);
 int64_t attachment_add(Db *db, Arena *a, int64_t article_id, int64_t file_id, const char *filename,
                        const char *title, const char *doc_number, int64_t issued_at, int64_t now,
                        const char **err);
+
+/* Remove an attachment (the stored bytes stay: other rows may share them).
+ * Audited.  Returns 0 and *article_id (the article it belonged to), or -1
+ * with *err. */
+int attachment_delete(Db *db, int64_t id, int64_t user_id, const char *username, int64_t now,
+                      int64_t *article_id, const char **err);
 
 /* Append to the audit log (who, what, when). detail is free text. */
 int audit(Db *db, int64_t user_id, const char *username, int64_t now, const char *action,
