@@ -1,0 +1,793 @@
+/* page_portal.c - the public portal: home page, category lists, articles
+ * (and their print view), the document list, attachment downloads, the
+ * embedded static assets and the health check; plus page_base_ctx, the
+ * site-wide template context (site name, menu, user, sidebar) every page
+ * of the program starts from.
+ *
+ * Visibility: the public sees an article only when ARTICLE_VISIBLE_SQL holds
+ * (published, or scheduled and due) with ?1 bound to r->now; everything else
+ * answers 404 exactly as an unknown slug does, so drafts cannot be probed.
+ * Handlers build a Val tree and let the templates escape; nothing here
+ * writes HTML except md_render's output for article bodies.
+ *
+ * Nothing is cached between requests yet: correctness first, every page
+ * reads the menu and settings afresh (a handful of indexed queries). */
+#include <string.h>
+#include <stdio.h>
+#include "page.h"
+#include "http.h"
+#include "db.h"
+#include "tmpl.h"
+#include "vn.h"
+#include "md.h"
+#include "content.h"
+#include "config.h"
+
+#define PER_PAGE 20
+#define HOME_FEATURED 5
+#define HOME_PER_CATEGORY 5
+#define RELATED_COUNT 5
+#define SIDEBAR_DOCS 5
+
+/* Defaults when the settings table has no value.  The contact data below is
+ * SAMPLE data for the demo site (address as given for the Hanoi portal, the
+ * phone and e-mail are invented): a deployment sets site_address,
+ * site_phone and site_email in the settings table. */
+#define DEFAULT_SITE_NAME "Đoàn đại biểu Quốc hội và Hội đồng nhân dân thành phố Hà Nội"
+#define DEFAULT_SITE_SUBTITLE "Trang thông tin điện tử"
+#define DEFAULT_SITE_ADDRESS "Số 12 Lê Lai, phường Hoàn Kiếm, Hà Nội"
+#define DEFAULT_SITE_PHONE "024 3825 0000"
+#define DEFAULT_SITE_EMAIL "banbientap@hdnd-hanoi.example"
+
+/* ---------------------------------------------------------------- helpers */
+
+/* Value of a settings key copied into the arena, or dflt when absent/empty
+ * or when there is no database (static files, a failed connection). */
+static const char *setting(Req *r, const char *key, const char *dflt)
+{
+    if (!r->db) return dflt;
+    char *v = db_text(r->db, r->arena, "SELECT value FROM settings WHERE key = ?1", "t", key);
+    return (v && *v) ? v : dflt;
+}
+
+/* Text of a Buf-producing formatter, in the arena. */
+static const char *date_text(Arena *a, int64_t t)
+{
+    Buf b;
+    buf_init(&b, a);
+    vn_date(&b, t);
+    return buf_str(&b);
+}
+
+static const char *article_url(Arena *a, const char *slug)
+{
+    return arena_printf(a, "/bai-viet/%s", slug);
+}
+
+static const char *category_url(Arena *a, const char *slug)
+{
+    return arena_printf(a, "/chuyen-muc/%s", slug);
+}
+
+/* URL of an attachment download: /tep/<id>/<percent-encoded file name>. */
+static const char *attachment_url(Arena *a, int64_t id, const char *filename)
+{
+    Buf b;
+    buf_init(&b, a);
+    buf_printf(&b, "/tep/%lld/", (long long)id);
+    buf_url(&b, filename);
+    return buf_str(&b);
+}
+
+/* Human file size in Vietnamese notation: "850 B", "12,4 KB", "1,2 MB". */
+static const char *size_text(Arena *a, int64_t n)
+{
+    Buf b;
+    buf_init(&b, a);
+    if (n < 1024) {
+        vn_int(&b, n);
+        buf_puts(&b, " B");
+    } else if (n < 1024 * 1024) {
+        vn_decimal(&b, (double)n / 1024.0, 1);
+        buf_puts(&b, " KB");
+    } else {
+        vn_decimal(&b, (double)n / (1024.0 * 1024.0), 1);
+        buf_puts(&b, " MB");
+    }
+    return buf_str(&b);
+}
+
+/* Short type label for a MIME type (what a reader recognises). */
+static const char *type_label(const char *mime)
+{
+    static const struct { const char *mime, *label; } types[] = {
+        {"application/pdf", "PDF"},
+        {"application/msword", "Word (DOC)"},
+        {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word (DOCX)"},
+        {"application/vnd.ms-excel", "Excel (XLS)"},
+        {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel (XLSX)"},
+        {"application/vnd.oasis.opendocument.text", "ODT"},
+        {"application/vnd.oasis.opendocument.spreadsheet", "ODS"},
+        {"image/jpeg", "Ảnh JPEG"},
+        {"image/png", "Ảnh PNG"},
+        {"image/gif", "Ảnh GIF"},
+        {"image/webp", "Ảnh WebP"},
+    };
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (mime && strcmp(mime, types[i].mime) == 0) return types[i].label;
+    return "Tệp";
+}
+
+/* PDFs and images open in the browser; office documents are downloaded. */
+static int mime_inline(const char *mime)
+{
+    return mime && (strcmp(mime, "application/pdf") == 0 || strncmp(mime, "image/", 6) == 0);
+}
+
+static Val *crumb(Arena *a, const char *name, const char *url)
+{
+    Val *c = val_map(a);
+    val_set_str(c, "name", name);
+    if (url) val_set_str(c, "url", url);
+    return c;
+}
+
+/* Page number from ?trang=N, clamped to [1, pages] (pages >= 1). */
+static int64_t page_number(Req *r, int64_t pages)
+{
+    int64_t p = req_int(r, "trang", 1, 1, 1000000000);
+    if (p > pages) p = pages;
+    return p;
+}
+
+static int64_t page_count(int64_t total)
+{
+    int64_t pages = (total + PER_PAGE - 1) / PER_PAGE;
+    return pages < 1 ? 1 : pages;
+}
+
+static const char *page_url(Arena *a, const char *base, int64_t n)
+{
+    return n <= 1 ? base : arena_printf(a, "%s?trang=%lld", base, (long long)n);
+}
+
+/* Pager data for templates/pager.html: {page, pages, prev_url, next_url,
+ * items: [{num, url, current} | {gap}]}, a window of two pages around the
+ * current one plus the first and last.  NULL when everything fits one page. */
+static Val *pager_build(Arena *a, const char *base, int64_t page, int64_t pages)
+{
+    if (pages <= 1) return NULL;
+    Val *p = val_map(a);
+    val_set_int(p, "page", page);
+    val_set_int(p, "pages", pages);
+    if (page > 1) val_set_str(p, "prev_url", page_url(a, base, page - 1));
+    if (page < pages) val_set_str(p, "next_url", page_url(a, base, page + 1));
+    Val *items = val_list(a);
+    int64_t last = 0;
+    for (int64_t n = 1; n <= pages; n++) {
+        if (n != 1 && n != pages && (n < page - 2 || n > page + 2)) continue;
+        if (last && n > last + 1) {
+            Val *gap = val_map(a);
+            val_set_bool(gap, "gap", 1);
+            val_push(items, gap);
+        }
+        Val *it = val_map(a);
+        val_set_int(it, "num", n);
+        val_set_str(it, "url", page_url(a, base, n));
+        val_set_bool(it, "current", n == page);
+        val_push(items, it);
+        last = n;
+    }
+    val_set(p, "items", items);
+    return p;
+}
+
+/* The columns every article list reads, in this order, and the joins they
+ * need.  The cover picture is shown through the article's attachment that
+ * holds the cover file (files are only served via attachments). */
+#define ART_COLS \
+    "a.id, a.title, a.slug, a.summary, COALESCE(a.published_at, a.created_at), a.author, " \
+    "c.name, c.slug, cv.id, cv.filename, a.body"
+#define ART_FROM \
+    " FROM articles a JOIN categories c ON c.id = a.category_id" \
+    " LEFT JOIN attachments cv ON cv.id = (SELECT MIN(x.id) FROM attachments x" \
+    " WHERE x.article_id = a.id AND x.file_id = a.cover_file_id)"
+
+/* One article list item {id, title, url, summary, published_at, date,
+ * author, category_name, category_url, cover_url?} from a row of ART_COLS.
+ * The summary falls back to an excerpt of the body. */
+static Val *article_item(Req *r, Stmt *st)
+{
+    Arena *a = r->arena;
+    Val *it = val_map(a);
+    int64_t t = db_col_int(st, 4);
+    char *slug = db_col_dup(st, 2, a);
+    char *summary = db_col_dup(st, 3, a);
+    if (!summary || !*summary) summary = md_excerpt(a, db_col_text(st, 10), 220);
+    val_set_int(it, "id", db_col_int(st, 0));
+    val_set_str(it, "title", db_col_dup(st, 1, a));
+    val_set_str(it, "url", article_url(a, slug));
+    val_set_str(it, "summary", summary ? summary : "");
+    val_set_int(it, "published_at", t);
+    val_set_str(it, "date", date_text(a, t));
+    val_set_str(it, "author", db_col_dup(st, 5, a));
+    val_set_str(it, "category_name", db_col_dup(st, 6, a));
+    val_set_str(it, "category_url", category_url(a, db_col_text(st, 7)));
+    if (!db_col_is_null(st, 8))
+        val_set_str(it, "cover_url", attachment_url(a, db_col_int(st, 8), db_col_text(st, 9)));
+    else
+        val_set_str(it, "cover_url", "");
+    return it;
+}
+
+/* Run a prepared article-list statement to the end, collecting items.
+ * Returns the list (possibly empty), or NULL on a database error. */
+static Val *article_list(Req *r, Stmt *st)
+{
+    Val *list = val_list(r->arena);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) val_push(list, article_item(r, st));
+    db_done(st);
+    return rc == DB_DONE ? list : NULL;
+}
+
+/* Menu: "Trang chủ" then the top-level categories shown in the menu, by
+ * position.  active_slug marks the current category (NULL: decided from the
+ * path).  Returns a list of {name, url, active}; empty without a database. */
+static Val *menu_build(Req *r, const char *active_slug)
+{
+    Arena *a = r->arena;
+    Val *menu = val_list(a);
+    const char *path = r->path ? r->path : "";
+    Val *home = val_map(a);
+    val_set_str(home, "name", "Trang chủ");
+    val_set_str(home, "url", "/");
+    val_set_bool(home, "active", strcmp(path, "/") == 0);
+    val_push(menu, home);
+    if (!r->db) return menu;
+    Stmt *st = db_prepare(r->db,
+        "SELECT name, slug FROM categories WHERE in_menu = 1 AND parent_id IS NULL"
+        " ORDER BY position, id");
+    if (!st) return menu;
+    while (db_step(st) == DB_ROW) {
+        const char *slug = db_col_dup(st, 1, a);
+        const char *url = category_url(a, slug);
+        int active;
+        if (active_slug) {
+            active = strcmp(active_slug, slug) == 0;
+        } else {
+            size_t n = strlen(url);
+            active = strncmp(path, url, n) == 0 && (path[n] == '\0' || path[n] == '/');
+        }
+        Val *it = val_map(a);
+        val_set_str(it, "name", db_col_dup(st, 0, a));
+        val_set_str(it, "url", url);
+        val_set_bool(it, "active", active);
+        val_push(menu, it);
+    }
+    db_done(st);
+    return menu;
+}
+
+/* Documents ("văn bản"): attachments of visible articles that carry a
+ * document number or belong to the van-ban category (or a child of it),
+ * newest first.  The cover picture of an article is never a document. */
+#define DOC_WHERE \
+    " FROM attachments at JOIN articles a ON a.id = at.article_id" \
+    " JOIN files f ON f.id = at.file_id JOIN categories c ON c.id = a.category_id" \
+    " WHERE " ARTICLE_VISIBLE_SQL \
+    " AND (a.cover_file_id IS NULL OR at.file_id <> a.cover_file_id)" \
+    " AND (at.doc_number <> '' OR c.slug = 'van-ban'" \
+    " OR c.parent_id IN (SELECT p.id FROM categories p WHERE p.slug = 'van-ban'))"
+#define DOC_COLS \
+    "SELECT at.id, at.filename, at.title, at.doc_number," \
+    " COALESCE(at.issued_at, a.published_at, a.created_at), a.title, a.slug, f.mime, f.size"
+#define DOC_ORDER " ORDER BY 5 DESC, at.id DESC LIMIT ?2 OFFSET ?3"
+
+/* Document rows {id, number, title, filename, issued_at, date,
+ * article_title, article_url, url, type, size} for a page of DOC queries. */
+static Val *document_list(Req *r, int64_t limit, int64_t offset)
+{
+    Arena *a = r->arena;
+    Val *list = val_list(a);
+    Stmt *st = db_prepare(r->db, DOC_COLS DOC_WHERE DOC_ORDER);
+    if (!st) return NULL;
+    db_bindf(st, "lll", (int64_t)r->now, (int64_t)limit, (int64_t)offset);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        Val *d = val_map(a);
+        int64_t id = db_col_int(st, 0);
+        const char *filename = db_col_dup(st, 1, a);
+        const char *title = db_col_dup(st, 2, a);
+        int64_t t = db_col_int(st, 4);
+        val_set_int(d, "id", id);
+        val_set_str(d, "filename", filename);
+        val_set_str(d, "title", (title && *title) ? title : filename);
+        val_set_str(d, "number", db_col_dup(st, 3, a));
+        val_set_int(d, "issued_at", t);
+        val_set_str(d, "date", date_text(a, t));
+        val_set_str(d, "article_title", db_col_dup(st, 5, a));
+        val_set_str(d, "article_url", article_url(a, db_col_text(st, 6)));
+        val_set_str(d, "url", attachment_url(a, id, filename));
+        val_set_str(d, "type", type_label(db_col_text(st, 7)));
+        val_set_str(d, "size", size_text(a, db_col_int(st, 8)));
+        val_push(list, d);
+    }
+    db_done(st);
+    return rc == DB_DONE ? list : NULL;
+}
+
+/* ------------------------------------------------------- page_base_ctx */
+
+/* The context every page starts from (see docs in http.h and urls.md):
+ * site_name, site_subtitle, site_address/phone/email, menu, user, csrf,
+ * year, now, today, path, and `sidebar` = {docs, has_docs: latest documents} to which
+ * the engagement pages add `poll`, `links` and `stats` (sidebar.html renders
+ * those blocks when present).  Everything lives in the request arena; a
+ * database failure leaves the database-derived parts empty (error pages
+ * still render). */
+Val *page_base_ctx(Req *r)
+{
+    Arena *a = r->arena;
+    Val *ctx = val_map(a);
+    val_set_str(ctx, "site_name", setting(r, "site_name", DEFAULT_SITE_NAME));
+    val_set_str(ctx, "site_subtitle", setting(r, "site_subtitle", DEFAULT_SITE_SUBTITLE));
+    val_set_str(ctx, "site_address", setting(r, "site_address", DEFAULT_SITE_ADDRESS));
+    val_set_str(ctx, "site_phone", setting(r, "site_phone", DEFAULT_SITE_PHONE));
+    val_set_str(ctx, "site_email", setting(r, "site_email", DEFAULT_SITE_EMAIL));
+    val_set(ctx, "menu", menu_build(r, NULL));
+    if (r->user) {
+        Val *u = val_map(a);
+        val_set_str(u, "username", r->user->username);
+        val_set_str(u, "display_name", r->user->display_name);
+        val_set_bool(u, "is_admin", r->user->role >= ROLE_ADMIN);
+        val_set_bool(u, "is_moderator", r->user->role >= ROLE_MODERATOR);
+        val_set(ctx, "user", u);
+    }
+    val_set_str(ctx, "csrf", r->csrf ? r->csrf : "");
+    val_set_int(ctx, "year", vn_day_number(r->now) / 10000);
+    val_set_int(ctx, "now", r->now);
+    Buf today;
+    buf_init(&today, a);
+    vn_weekday_date(&today, r->now);
+    val_set_str(ctx, "today", buf_str(&today));
+    val_set_str(ctx, "path", r->path ? r->path : "/");
+
+    Val *sidebar = val_map(a);
+    if (r->db) {
+        Val *docs = document_list(r, SIDEBAR_DOCS, 0);
+        if (docs && val_len(docs) > 0) {
+            val_set(sidebar, "docs", docs);
+            val_set_bool(sidebar, "has_docs", 1);
+        }
+    }
+    val_set(ctx, "sidebar", sidebar);
+    return ctx;
+}
+
+/* ------------------------------------------------------------- pages */
+
+/* GET / - home: featured articles, then the latest articles of every
+ * top-level menu category (its sub-categories included).  Public. */
+int page_home(Req *r)
+{
+    Arena *a = r->arena;
+    Val *ctx = page_base_ctx(r);
+    val_set_bool(ctx, "is_home", 1);
+    val_set_str(ctx, "description", val_as_str(val_get(ctx, "site_name")));
+    val_set_str(ctx, "canonical", arena_printf(a, "%s/", cfg.site_url ? cfg.site_url : ""));
+    r->visit_page = 1;
+
+    /* Featured: the first is the lead story (large, with cover), the
+     * others a short list beside it. */
+    Stmt *st = db_prepare(r->db, "SELECT " ART_COLS ART_FROM
+        " WHERE " ARTICLE_VISIBLE_SQL " AND a.featured = 1"
+        " ORDER BY COALESCE(a.published_at, a.created_at) DESC, a.id DESC LIMIT ?2");
+    if (!st) return reply_error(r, 500, NULL);
+    db_bindf(st, "li", (int64_t)r->now, HOME_FEATURED);
+    Val *rest = val_list(a);
+    int rc, first = 1;
+    while ((rc = db_step(st)) == DB_ROW) {
+        Val *it = article_item(r, st);
+        if (first) val_set(ctx, "lead", it);
+        else val_push(rest, it);
+        first = 0;
+    }
+    db_done(st);
+    if (rc != DB_DONE) return reply_error(r, 500, NULL);
+    val_set(ctx, "featured", rest);
+    val_set_bool(ctx, "has_featured", val_len(rest) > 0);
+
+    /* Per top-level category: the latest few of its subtree. */
+    Val *sections = val_list(a);
+    Stmt *cs = db_prepare(r->db,
+        "SELECT id, name, slug FROM categories WHERE in_menu = 1 AND parent_id IS NULL"
+        " ORDER BY position, id");
+    if (!cs) return reply_error(r, 500, NULL);
+    typedef struct { int64_t id; const char *name, *slug; } Cat;
+    Cat cats[64];
+    int ncat = 0;
+    while ((rc = db_step(cs)) == DB_ROW && ncat < 64) {
+        cats[ncat].id = db_col_int(cs, 0);
+        cats[ncat].name = db_col_dup(cs, 1, a);
+        cats[ncat].slug = db_col_dup(cs, 2, a);
+        ncat++;
+    }
+    db_done(cs);
+    for (int i = 0; i < ncat; i++) {
+        Stmt *as = db_prepare(r->db,
+            "WITH RECURSIVE sub(id) AS (SELECT id FROM categories WHERE id = ?2"
+            " UNION SELECT k.id FROM categories k JOIN sub ON k.parent_id = sub.id)"
+            " SELECT " ART_COLS ART_FROM
+            " WHERE " ARTICLE_VISIBLE_SQL " AND a.category_id IN (SELECT id FROM sub)"
+            " ORDER BY COALESCE(a.published_at, a.created_at) DESC, a.id DESC LIMIT ?3");
+        if (!as) return reply_error(r, 500, NULL);
+        db_bindf(as, "lli", (int64_t)r->now, (int64_t)cats[i].id, HOME_PER_CATEGORY);
+        Val *items = article_list(r, as);
+        if (!items) return reply_error(r, 500, NULL);
+        if (val_len(items) == 0) continue;
+        Val *sec = val_map(a);
+        val_set_str(sec, "name", cats[i].name);
+        val_set_str(sec, "url", category_url(a, cats[i].slug));
+        val_set(sec, "articles", items);
+        val_push(sections, sec);
+    }
+    val_set(ctx, "sections", sections);
+    val_set_bool(ctx, "empty", val_len(sections) == 0 && !val_get(ctx, "lead"));
+    return reply_page(r, 200, "home", NULL, ctx);
+}
+
+/* GET /chuyen-muc/:slug?trang=N - the articles of a category and its
+ * sub-categories, newest first, PER_PAGE a page (bad page numbers are
+ * clamped).  Unknown slug: 404.  Public. */
+int page_category(Req *r)
+{
+    Arena *a = r->arena;
+    const char *slug = r->nargs > 0 ? r->args[0] : NULL;
+    if (!slug || !*slug) return reply_error(r, 404, NULL);
+    Stmt *st = db_prepare(r->db,
+        "SELECT c.id, c.name, c.description, p.name, p.slug FROM categories c"
+        " LEFT JOIN categories p ON p.id = c.parent_id WHERE c.slug = ?1");
+    if (!st) return reply_error(r, 500, NULL);
+    db_bindf(st, "t", slug);
+    int rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_done(st);
+        return reply_error(r, rc == DB_DONE ? 404 : 500,
+                           rc == DB_DONE ? "Chuyên mục này không tồn tại hoặc đã bị gỡ bỏ." : NULL);
+    }
+    int64_t cat_id = db_col_int(st, 0);
+    const char *name = db_col_dup(st, 1, a);
+    const char *desc = db_col_dup(st, 2, a);
+    const char *parent_name = db_col_dup(st, 3, a);
+    const char *parent_slug = db_col_dup(st, 4, a);
+    db_done(st);
+
+    Val *ctx = page_base_ctx(r);
+    const char *base = category_url(a, slug);
+    if (parent_slug) val_set(ctx, "menu", menu_build(r, parent_slug));
+    r->visit_page = 1;
+
+    /* Sub-categories. */
+    Val *subs = val_list(a);
+    st = db_prepare(r->db, "SELECT name, slug FROM categories WHERE parent_id = ?1 ORDER BY position, id");
+    if (!st) return reply_error(r, 500, NULL);
+    db_bindf(st, "l", (int64_t)cat_id);
+    while ((rc = db_step(st)) == DB_ROW) {
+        Val *s = val_map(a);
+        val_set_str(s, "name", db_col_dup(st, 0, a));
+        val_set_str(s, "url", category_url(a, db_col_text(st, 1)));
+        val_push(subs, s);
+    }
+    db_done(st);
+    if (rc != DB_DONE) return reply_error(r, 500, NULL);
+
+    int64_t total = db_int(r->db, -1,
+        "WITH RECURSIVE sub(id) AS (SELECT id FROM categories WHERE id = ?2"
+        " UNION SELECT k.id FROM categories k JOIN sub ON k.parent_id = sub.id)"
+        " SELECT COUNT(*) FROM articles a WHERE " ARTICLE_VISIBLE_SQL
+        " AND a.category_id IN (SELECT id FROM sub)",
+        "ll", (int64_t)r->now, (int64_t)cat_id);
+    if (total < 0) return reply_error(r, 500, NULL);
+    int64_t pages = page_count(total);
+    int64_t page = page_number(r, pages);
+
+    st = db_prepare(r->db,
+        "WITH RECURSIVE sub(id) AS (SELECT id FROM categories WHERE id = ?2"
+        " UNION SELECT k.id FROM categories k JOIN sub ON k.parent_id = sub.id)"
+        " SELECT " ART_COLS ART_FROM
+        " WHERE " ARTICLE_VISIBLE_SQL " AND a.category_id IN (SELECT id FROM sub)"
+        " ORDER BY COALESCE(a.published_at, a.created_at) DESC, a.id DESC LIMIT ?3 OFFSET ?4");
+    if (!st) return reply_error(r, 500, NULL);
+    db_bindf(st, "llll", (int64_t)r->now, (int64_t)cat_id, (int64_t)PER_PAGE,
+             (int64_t)((page - 1) * PER_PAGE));
+    Val *items = article_list(r, st);
+    if (!items) return reply_error(r, 500, NULL);
+
+    Val *cat = val_map(a);
+    val_set_str(cat, "name", name);
+    val_set_str(cat, "intro", desc ? desc : "");
+    val_set_str(cat, "url", base);
+    val_set(ctx, "category", cat);
+    val_set(ctx, "subcategories", subs);
+    val_set_bool(ctx, "has_subcategories", val_len(subs) > 0);
+    val_set(ctx, "articles", items);
+    val_set_bool(ctx, "has_articles", val_len(items) > 0);
+    val_set_int(ctx, "total", total);
+    Val *pager = pager_build(a, base, page, pages);
+    if (pager) val_set(ctx, "pager", pager);
+
+    Val *crumbs = val_list(a);
+    if (parent_slug) val_push(crumbs, crumb(a, parent_name, category_url(a, parent_slug)));
+    val_push(crumbs, crumb(a, name, NULL));
+    val_set(ctx, "crumbs", crumbs);
+    if (desc && *desc) val_set_str(ctx, "description", desc);
+    val_set_str(ctx, "canonical", arena_printf(a, "%s%s", cfg.site_url ? cfg.site_url : "",
+                                               page_url(a, base, page)));
+    const char *title = page > 1 ? arena_printf(a, "%s – Trang %lld", name, (long long)page) : name;
+    return reply_page(r, 200, "category", title, ctx);
+}
+
+/* Load a visible article by slug into ctx["article"] and friends: category,
+ * attachments, crumbs, canonical/og.  Returns 0, 404 or 500. */
+static int article_load(Req *r, Val *ctx, const char *slug, int64_t *out_id, const char **out_title)
+{
+    Arena *a = r->arena;
+    Stmt *st = db_prepare(r->db,
+        "SELECT a.id, a.title, a.summary, a.body, a.author, COALESCE(a.published_at, a.created_at),"
+        " a.updated_at, c.id, c.name, c.slug, p.name, p.slug, cv.id, cv.filename, a.category_id"
+        " FROM articles a JOIN categories c ON c.id = a.category_id"
+        " LEFT JOIN categories p ON p.id = c.parent_id"
+        " LEFT JOIN attachments cv ON cv.id = (SELECT MIN(x.id) FROM attachments x"
+        " WHERE x.article_id = a.id AND x.file_id = a.cover_file_id)"
+        " WHERE a.slug = ?2 AND " ARTICLE_VISIBLE_SQL);
+    if (!st) return 500;
+    db_bindf(st, "lt", (int64_t)r->now, slug);
+    int rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_done(st);
+        return rc == DB_DONE ? 404 : 500;
+    }
+    int64_t id = db_col_int(st, 0);
+    const char *title = db_col_dup(st, 1, a);
+    const char *summary = db_col_dup(st, 2, a);
+    const char *body = db_col_dup(st, 3, a);
+    const char *author = db_col_dup(st, 4, a);
+    int64_t pub = db_col_int(st, 5);
+    int64_t updated = db_col_int(st, 6);
+    int64_t cat_id = db_col_int(st, 7);
+    const char *cat_name = db_col_dup(st, 8, a);
+    const char *cat_slug = db_col_dup(st, 9, a);
+    const char *parent_name = db_col_dup(st, 10, a);
+    const char *parent_slug = db_col_dup(st, 11, a);
+    const char *cover = db_col_is_null(st, 12) ? NULL
+                      : attachment_url(a, db_col_int(st, 12), db_col_text(st, 13));
+    db_done(st);
+
+    Buf html;
+    buf_init(&html, a);
+    md_render(&html, body ? body : "");
+    const char *url = article_url(a, slug);
+    const char *abs_url = arena_printf(a, "%s%s", cfg.site_url ? cfg.site_url : "", url);
+    const char *desc = (summary && *summary) ? summary : md_excerpt(a, body ? body : "", 200);
+
+    Val *art = val_map(a);
+    val_set_int(art, "id", id);
+    val_set_str(art, "title", title);
+    val_set_str(art, "summary", summary ? summary : "");
+    val_set_str(art, "author", author ? author : "");
+    val_set_int(art, "published_at", pub);
+    val_set_str(art, "date", date_text(a, pub));
+    val_set_int(art, "updated_at", updated);
+    val_set_str(art, "body_html", buf_str(&html));
+    val_set_str(art, "url", url);
+    val_set_str(art, "abs_url", abs_url);
+    val_set_str(art, "print_url", arena_printf(a, "%s/in", url));
+    val_set_str(art, "cover_url", cover ? cover : "");
+    val_set_str(art, "category_name", cat_name);
+    val_set_str(art, "category_url", category_url(a, cat_slug));
+    val_set(ctx, "article", art);
+
+    /* Attachments (the cover picture is shown, not listed). */
+    Val *atts = val_list(a);
+    st = db_prepare(r->db,
+        "SELECT at.id, at.filename, at.title, at.doc_number, f.mime, f.size"
+        " FROM attachments at JOIN files f ON f.id = at.file_id"
+        " JOIN articles a ON a.id = at.article_id"
+        " WHERE at.article_id = ?1"
+        " AND (a.cover_file_id IS NULL OR at.file_id <> a.cover_file_id)"
+        " ORDER BY at.position, at.id");
+    if (!st) return 500;
+    db_bindf(st, "l", (int64_t)id);
+    while ((rc = db_step(st)) == DB_ROW) {
+        Val *f = val_map(a);
+        int64_t aid = db_col_int(st, 0);
+        const char *fn = db_col_dup(st, 1, a);
+        val_set_int(f, "id", aid);
+        val_set_str(f, "filename", fn);
+        val_set_str(f, "label", db_col_dup(st, 2, a));
+        val_set_str(f, "number", db_col_dup(st, 3, a));
+        val_set_str(f, "type", type_label(db_col_text(st, 4)));
+        val_set_str(f, "size", size_text(a, db_col_int(st, 5)));
+        val_set_str(f, "url", attachment_url(a, aid, fn));
+        val_push(atts, f);
+    }
+    db_done(st);
+    if (rc != DB_DONE) return 500;
+    val_set(ctx, "attachments", atts);
+    val_set_bool(ctx, "has_attachments", val_len(atts) > 0);
+
+    /* Related: the latest others of the same category. */
+    st = db_prepare(r->db, "SELECT " ART_COLS ART_FROM
+        " WHERE " ARTICLE_VISIBLE_SQL " AND a.category_id = ?2 AND a.id <> ?3"
+        " ORDER BY COALESCE(a.published_at, a.created_at) DESC, a.id DESC LIMIT ?4");
+    if (!st) return 500;
+    db_bindf(st, "llli", (int64_t)r->now, (int64_t)cat_id, (int64_t)id, RELATED_COUNT);
+    Val *related = article_list(r, st);
+    if (!related) return 500;
+    val_set(ctx, "related", related);
+    val_set_bool(ctx, "has_related", val_len(related) > 0);
+
+    Val *crumbs = val_list(a);
+    if (parent_slug) val_push(crumbs, crumb(a, parent_name, category_url(a, parent_slug)));
+    val_push(crumbs, crumb(a, cat_name, category_url(a, cat_slug)));
+    val_push(crumbs, crumb(a, title, NULL));
+    val_set(ctx, "crumbs", crumbs);
+    val_set(ctx, "menu", menu_build(r, parent_slug ? parent_slug : cat_slug));
+
+    val_set_str(ctx, "description", desc ? desc : "");
+    val_set_str(ctx, "canonical", abs_url);
+    Val *og = val_map(a);
+    val_set_str(og, "title", title);
+    val_set_str(og, "description", desc ? desc : "");
+    val_set_str(og, "type", "article");
+    val_set_str(og, "url", abs_url);
+    if (cover) val_set_str(og, "image", arena_printf(a, "%s%s", cfg.site_url ? cfg.site_url : "", cover));
+    val_set(ctx, "og", og);
+
+    *out_id = id;
+    *out_title = title;
+    return 0;
+}
+
+/* GET /bai-viet/:slug - one article with its attachments and related
+ * articles.  Not visible (draft, archived, scheduled for later) or unknown:
+ * 404.  Counted as a page view of the article.  Public. */
+int page_article(Req *r)
+{
+    const char *slug = r->nargs > 0 ? r->args[0] : NULL;
+    if (!slug || !*slug) return reply_error(r, 404, NULL);
+    Val *ctx = page_base_ctx(r);
+    int64_t id = 0;
+    const char *title = NULL;
+    int rc = article_load(r, ctx, slug, &id, &title);
+    if (rc == 404) return reply_error(r, 404, "Bài viết này không tồn tại hoặc chưa được đăng.");
+    if (rc) return reply_error(r, 500, NULL);
+    r->visit_page = 1;
+    r->visit_article = id;
+    return reply_page(r, 200, "article", title, ctx);
+}
+
+/* GET /bai-viet/:slug/in - printable view of an article: its own complete
+ * template (no menu, no sidebar).  Same visibility as page_article.  Public. */
+int page_article_print(Req *r)
+{
+    const char *slug = r->nargs > 0 ? r->args[0] : NULL;
+    if (!slug || !*slug) return reply_error(r, 404, NULL);
+    Val *ctx = page_base_ctx(r);
+    int64_t id = 0;
+    const char *title = NULL;
+    int rc = article_load(r, ctx, slug, &id, &title);
+    if (rc == 404) return reply_error(r, 404, "Bài viết này không tồn tại hoặc chưa được đăng.");
+    if (rc) return reply_error(r, 500, NULL);
+    val_set_str(ctx, "title", title);
+    if (tmpl_render(&r->out, "article_print", ctx) != 0) return reply_error(r, 500, NULL);
+    r->content_type = "text/html; charset=utf-8";
+    return 200;
+}
+
+/* GET /van-ban?trang=N - the document list (see DOC_WHERE), newest first,
+ * PER_PAGE a page.  Public. */
+int page_documents(Req *r)
+{
+    Arena *a = r->arena;
+    int64_t total = db_int(r->db, -1, "SELECT COUNT(*)" DOC_WHERE, "l", (int64_t)r->now);
+    if (total < 0) return reply_error(r, 500, NULL);
+    int64_t pages = page_count(total);
+    int64_t page = page_number(r, pages);
+    Val *docs = document_list(r, PER_PAGE, (page - 1) * PER_PAGE);
+    if (!docs) return reply_error(r, 500, NULL);
+    Val *ctx = page_base_ctx(r);
+    r->visit_page = 1;
+    val_set(ctx, "documents", docs);
+    val_set_bool(ctx, "has_documents", val_len(docs) > 0);
+    val_set_int(ctx, "total", total);
+    Val *pager = pager_build(a, "/van-ban", page, pages);
+    if (pager) val_set(ctx, "pager", pager);
+    Val *crumbs = val_list(a);
+    val_push(crumbs, crumb(a, "Văn bản", NULL));
+    val_set(ctx, "crumbs", crumbs);
+    val_set_str(ctx, "description", "Văn bản, đề án, nghị quyết đăng trên trang thông tin điện tử.");
+    val_set_str(ctx, "canonical", arena_printf(a, "%s%s", cfg.site_url ? cfg.site_url : "",
+                                               page_url(a, "/van-ban", page)));
+    const char *title = page > 1 ? arena_printf(a, "Văn bản – Trang %lld", (long long)page) : "Văn bản";
+    return reply_page(r, 200, "documents", title, ctx);
+}
+
+/* GET /tep/:id/:name - download an attachment (its article must be
+ * visible).  The name segment is informative; the id decides.  PDFs and
+ * pictures open inline, other types download; Range and ETag are handled
+ * by reply_file.  Public. */
+int page_attachment(Req *r)
+{
+    const char *ids = r->nargs > 0 ? r->args[0] : NULL;
+    int64_t id = 0;
+    if (!ids || !*ids || strlen(ids) > 18) return reply_error(r, 404, NULL);
+    for (const char *p = ids; *p; p++) {
+        if (*p < '0' || *p > '9') return reply_error(r, 404, NULL);
+        id = id * 10 + (*p - '0');
+    }
+    Stmt *st = db_prepare(r->db,
+        "SELECT f.sha256, f.mime, at.filename FROM attachments at"
+        " JOIN files f ON f.id = at.file_id JOIN articles a ON a.id = at.article_id"
+        " WHERE at.id = ?2 AND " ARTICLE_VISIBLE_SQL);
+    if (!st) return reply_error(r, 500, NULL);
+    db_bindf(st, "ll", (int64_t)r->now, (int64_t)id);
+    int rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_done(st);
+        return reply_error(r, rc == DB_DONE ? 404 : 500,
+                           rc == DB_DONE ? "Tệp đính kèm này không tồn tại." : NULL);
+    }
+    const char *sha = db_col_dup(st, 0, r->arena);
+    const char *mime = db_col_dup(st, 1, r->arena);
+    const char *filename = db_col_dup(st, 2, r->arena);
+    db_done(st);
+    const char *path = store_path(r->arena, cfg.files_dir, sha);
+    return reply_file(r, path, mime, sha, filename, mime_inline(mime));
+}
+
+/* Content type for an embedded static file, from its extension. */
+static const char *static_type(const char *name)
+{
+    static const struct { const char *ext, *type; } types[] = {
+        {".css", "text/css; charset=utf-8"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},
+        {".txt", "text/plain; charset=utf-8"},
+    };
+    const char *dot = strrchr(name, '.');
+    if (!dot) return NULL;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(dot, types[i].ext) == 0) return types[i].type;
+    return NULL;
+}
+
+/* GET /static/<name> - embedded assets from static/, cached a week.  Needs no
+ * database (even its 404 is plain text).  Public. */
+int page_static(Req *r)
+{
+    const char *name = r->nargs > 0 ? r->args[0] : NULL;
+    const char *type = name ? static_type(name) : NULL;
+    const EmbeddedFile *f = NULL;
+    if (type && !strstr(name, "..")) f = embedded_find(arena_printf(r->arena, "static/%s", name));
+    if (!f) return reply_text(r, 404, "text/plain; charset=utf-8", "Không tìm thấy tệp.\n");
+    buf_append(&r->out, f->data, f->len);
+    r->content_type = type;
+    r->cache_seconds = 86400 * 7;
+    return 200;
+}
+
+/* GET /healthz - "ok" when the database answers, 503 otherwise.  Kept out
+ * of the access log.  Public. */
+int page_healthz(Req *r)
+{
+    r->no_log = 1;
+    r->cache_seconds = -1;
+    if (!r->db || db_int(r->db, -1, "SELECT 1", "") != 1)
+        return reply_text(r, 503, "text/plain; charset=utf-8", "database unavailable\n");
+    return reply_text(r, 200, "text/plain; charset=utf-8", "ok\n");
+}
