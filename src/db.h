@@ -36,6 +36,9 @@ void db_close(Db *db);
  * closed at thread exit).  db_set_path() must be called first. */
 void db_set_path(const char *path);
 Db *db_thread(void);
+/* Close the calling thread's connection now (the main thread before exit,
+ * tests); the next db_thread() opens a new one.  Safe when none is open. */
+void db_thread_close(void);
 
 /* Prepare a statement.  Statements are cached per connection keyed by the
  * SQL text pointer, so pass string literals; call db_done() when finished
@@ -74,7 +77,8 @@ int db_changes(Db *db);
 /* Transactions: BEGIN IMMEDIATE (writer lock up front) / COMMIT / ROLLBACK. Return DB_OK or error. */
 int db_begin(Db *db);
 int db_commit(Db *db);
-int db_rollback(Db *db);
+int db_rollback(Db *db);    /* DB_OK also when no transaction is open (nothing to undo) */
+int db_in_transaction(Db *db);   /* 1 inside BEGIN .. COMMIT/ROLLBACK, else 0 */
 
 /* Backend-specific services. */
 int db_backup(Db *db, const char *dest_path, char *err, size_t errlen);  /* online, consistent copy */

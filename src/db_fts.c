@@ -1,0 +1,37 @@
+/* db_fts.c - the engine-independent part of the full-text index (db.h):
+ * fold title and body for matching (vn_fold: lowercase, no diacritics,
+ * so "hoi dong" finds "Hội đồng") and keep each (kind, id) replacement
+ * atomic; the engine-specific index (FTS5 on SQLite) is behind DbOps.
+ * A file of its own so programs that never index do not link vn.c. */
+#include "arena.h"
+#include "db.h"
+#include "db_backend.h"
+#include "vn.h"
+
+/* Replace the index entry for (kind, id).  DB_OK or an error code (logged). */
+int db_fts_put(Db *db, const char *kind, int64_t id, const char *title, const char *body)
+{
+    if (!db || !kind) return DB_ERROR;
+    if (!title) title = "";
+    if (!body) body = "";
+    Arena *a = arena_new();
+    const char *ft = vn_fold_a(a, title);
+    const char *fb = vn_fold_a(a, body);
+    int own = !db_in_transaction(db);
+    int rc = own ? db_begin(db) : DB_OK;
+    if (rc == DB_OK)
+        rc = db->ops->fts_put(db, kind, id, title, body, ft ? ft : "", fb ? fb : "");
+    if (own) {
+        if (rc == DB_OK) rc = db_commit(db);
+        if (rc != DB_OK) db_rollback(db);
+    }
+    arena_free(a);
+    return rc;
+}
+
+/* Remove the index entry for (kind, id); DB_OK also when there was none. */
+int db_fts_delete(Db *db, const char *kind, int64_t id)
+{
+    if (!db || !kind) return DB_ERROR;
+    return db->ops->fts_delete(db, kind, id);
+}

@@ -1,0 +1,721 @@
+/* db_sqlite.c - the SQLite backend of the database layer (db.h, db_backend.h).
+ *
+ * One SqlDb is one sqlite3 connection used by one thread at a time, so it
+ * is opened with SQLITE_OPEN_NOMUTEX; the database runs in WAL mode so
+ * readers never wait for the writer.  Statements are prepared once per
+ * connection and cached in a small open-addressing hash keyed by the SQL
+ * text pointer (callers pass literals); the text is compared as well, so
+ * a reused buffer holding different SQL can never pick up a wrong plan.
+ *
+ * Also here, because they are SQLite-specific: online backup with the
+ * backup API, integrity and foreign-key checks, and the FTS5 search index
+ * (table search_index, created after the portable migrations). */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "db_backend.h"
+#include "log.h"
+
+#define BUSY_TIMEOUT_MS 5000
+#define BACKUP_PAGES 256
+
+typedef struct SqlStmt {
+    Stmt base;
+    sqlite3_stmt *st;
+    char *sql;          /* copy of the text, to verify cache hits */
+    const char *key;    /* the caller's pointer */
+    int in_use;         /* between db_prepare and db_done */
+    int cached;         /* 0: a one-off statement finalized by db_done */
+    int rows;           /* a row was returned since the last reset */
+} SqlStmt;
+
+typedef struct SqlDb {
+    Db base;
+    sqlite3 *h;
+    SqlStmt **slots;    /* open addressing, capacity a power of two */
+    size_t cap, count;
+} SqlDb;
+
+static int sq_accepts(const char *path)
+{
+    return strncmp(path, "postgres://", 11) != 0 && strncmp(path, "postgresql://", 13) != 0;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n, size);
+    if (!p) abort();   /* out of memory: like arena/buf, no recovery */
+    return p;
+}
+
+/* Map an SQLite result code to the db.h codes. */
+static int map_rc(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK: return DB_OK;
+    case SQLITE_ROW: return DB_ROW;
+    case SQLITE_DONE: return DB_DONE;
+    case SQLITE_CONSTRAINT: return DB_CONSTRAINT;
+    case SQLITE_FULL: return DB_FULL;
+    default: return DB_ERROR;   /* BUSY after the timeout, I/O, corruption, misuse ... */
+    }
+}
+
+/* Log one failure with the SQL (first 300 bytes; the values are bound,
+ * so the SQL carries no user data).  Constraint violations are ordinary
+ * outcomes callers handle (a taken slug), so they are only a warning. */
+static void log_fail(SqlDb *db, int rc, const char *what, const char *sql)
+{
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        log_warn("db: %s: %s [%d] in: %.300s", what, sqlite3_errmsg(db->h), rc, sql ? sql : "");
+    else
+        log_error("db: %s: %s [%d] in: %.300s", what, sqlite3_errmsg(db->h), rc, sql ? sql : "");
+}
+
+static int exec_plain(SqlDb *db, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) log_fail(db, rc, "exec", sql);
+    sqlite3_free(msg);
+    return map_rc(rc);
+}
+
+static int journal_cb(void *arg, int ncol, char **vals, char **names)
+{
+    (void)names;
+    if (ncol > 0 && vals[0]) snprintf(arg, 16, "%s", vals[0]);
+    return 0;
+}
+
+static void sq_close(Db *d);
+
+static Db *sq_open(const char *path, char *err, size_t errlen)
+{
+    sqlite3 *h = NULL;
+    int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                             SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open %s: %s", path, h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+        sqlite3_close(h);
+        return NULL;
+    }
+    sqlite3_extended_result_codes(h, 1);
+    sqlite3_busy_timeout(h, BUSY_TIMEOUT_MS);   /* before any pragma: WAL switch may wait */
+    SqlDb *db = xcalloc(1, sizeof *db);
+    db->base.ops = &db_sqlite_ops;
+    db->h = h;
+
+    char mode[16] = "";
+    char *msg = NULL;
+    rc = sqlite3_exec(h, "PRAGMA journal_mode=WAL", journal_cb, mode, &msg);
+    if (rc == SQLITE_OK) {
+        sqlite3_free(msg);
+        msg = NULL;
+        /* cache_size: negative = KiB, 8 MiB per connection. */
+        rc = sqlite3_exec(h, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                          "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-8192", NULL, NULL, &msg);
+    }
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "cannot set up %s: %s", path, msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        sq_close(&db->base);
+        return NULL;
+    }
+    if (strcmp(mode, "wal") != 0 && strcmp(mode, "memory") != 0)
+        log_warn("db: %s: journal mode is %s, not wal", path, mode);
+    return &db->base;
+}
+
+static void sq_close(Db *d)
+{
+    SqlDb *db = (SqlDb *)d;
+    for (size_t i = 0; i < db->cap; i++) {
+        SqlStmt *s = db->slots[i];
+        if (!s) continue;
+        sqlite3_finalize(s->st);
+        free(s->sql);
+        free(s);
+    }
+    free(db->slots);
+    if (sqlite3_close(db->h) != SQLITE_OK)   /* only if a one-off statement leaked */
+        log_error("db: close: %s", sqlite3_errmsg(db->h));
+    free(db);
+}
+
+static int sq_exec_script(Db *d, const char *sql)
+{
+    return exec_plain((SqlDb *)d, sql);
+}
+
+static int sq_has_table(Db *d, const char *name)
+{
+    SqlDb *db = (SqlDb *)d;
+    static const char sql[] = "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?1";
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        log_fail(db, rc, "prepare", sql);
+        return -1;
+    }
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st);
+    int res = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    if (res < 0) log_fail(db, rc, "step", sql);
+    sqlite3_finalize(st);
+    return res;
+}
+
+/* ---- statement cache ---- */
+
+static size_t slot_of(const char *key, size_t cap)
+{
+    uint64_t h = (uint64_t)(uintptr_t)key;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return (size_t)h & (cap - 1);
+}
+
+static void cache_grow(SqlDb *db)
+{
+    size_t ncap = db->cap ? db->cap * 2 : 64;
+    SqlStmt **ns = xcalloc(ncap, sizeof *ns);
+    for (size_t i = 0; i < db->cap; i++) {
+        SqlStmt *s = db->slots[i];
+        if (!s) continue;
+        size_t j = slot_of(s->key, ncap);
+        while (ns[j]) j = (j + 1) & (ncap - 1);
+        ns[j] = s;
+    }
+    free(db->slots);
+    db->slots = ns;
+    db->cap = ncap;
+}
+
+static SqlStmt *compile(SqlDb *db, const char *sql, unsigned flags)
+{
+    sqlite3_stmt *st = NULL;
+    const char *tail = NULL;
+    int rc = sqlite3_prepare_v3(db->h, sql, -1, flags, &st, &tail);
+    if (rc != SQLITE_OK) {
+        log_fail(db, rc, "prepare", sql);
+        return NULL;
+    }
+    if (!st) {
+        log_error("db: prepare: empty SQL");
+        return NULL;
+    }
+    while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';' || *tail == '\r'))
+        tail++;
+    if (tail && *tail) {   /* only the first statement would run: a bug in the caller */
+        log_error("db: prepare: more than one statement in: %.300s", sql);
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    SqlStmt *s = xcalloc(1, sizeof *s);
+    s->base.db = &db->base;
+    s->st = st;
+    s->key = sql;
+    return s;
+}
+
+/* The slot holding key, or NULL. */
+static SqlStmt **cache_find(SqlDb *db, const char *key)
+{
+    if (!db->cap) return NULL;
+    for (size_t j = slot_of(key, db->cap); db->slots[j]; j = (j + 1) & (db->cap - 1))
+        if (db->slots[j]->key == key) return &db->slots[j];
+    return NULL;
+}
+
+static Stmt *sq_prepare(Db *d, const char *sql)
+{
+    SqlDb *db = (SqlDb *)d;
+    SqlStmt **slot = cache_find(db, sql);
+    if (slot) {
+        SqlStmt *s = *slot;
+        if (s->in_use) {
+            /* The same SQL is still being stepped (nested use): hand out
+             * a one-off statement that db_done finalizes. */
+            SqlStmt *once = compile(db, sql, 0);
+            if (once) once->in_use = 1;
+            return once ? &once->base : NULL;
+        }
+        if (strcmp(s->sql, sql) != 0) {
+            /* Same address, different text: the caller reused a buffer.
+             * Recompile in place so the entry matches its key again. */
+            SqlStmt *n = compile(db, sql, SQLITE_PREPARE_PERSISTENT);
+            if (!n) return NULL;
+            char *copy = strdup(sql);
+            if (!copy) abort();
+            sqlite3_finalize(s->st);
+            free(s->sql);
+            s->st = n->st;
+            s->sql = copy;
+            free(n);
+        }
+        s->in_use = 1;
+        return &s->base;
+    }
+    SqlStmt *s = compile(db, sql, SQLITE_PREPARE_PERSISTENT);
+    if (!s) return NULL;
+    s->sql = strdup(sql);
+    if (!s->sql) abort();
+    s->cached = 1;
+    s->in_use = 1;
+    if ((db->count + 1) * 2 > db->cap) cache_grow(db);
+    size_t j = slot_of(sql, db->cap);
+    while (db->slots[j]) j = (j + 1) & (db->cap - 1);
+    db->slots[j] = s;
+    db->count++;
+    return &s->base;
+}
+
+static void sq_done(Stmt *st)
+{
+    SqlStmt *s = (SqlStmt *)st;
+    if (!s->cached) {
+        sqlite3_finalize(s->st);
+        free(s);
+        return;
+    }
+    sqlite3_reset(s->st);
+    sqlite3_clear_bindings(s->st);
+    s->in_use = 0;
+    s->rows = 0;
+}
+
+/* ---- binding ---- */
+
+static int bind_rc(SqlStmt *s, int rc, int i)
+{
+    if (rc == SQLITE_OK) return DB_OK;
+    SqlDb *db = (SqlDb *)s->base.db;
+    log_error("db: bind %d: %s [%d] in: %.300s", i, sqlite3_errmsg(db->h), rc, sqlite3_sql(s->st));
+    return DB_ERROR;
+}
+
+static int sq_bind_int(Stmt *st, int i, int64_t v)
+{
+    SqlStmt *s = (SqlStmt *)st;
+    return bind_rc(s, sqlite3_bind_int64(s->st, i, v), i);
+}
+
+static int sq_bind_double(Stmt *st, int i, double v)
+{
+    SqlStmt *s = (SqlStmt *)st;
+    return bind_rc(s, sqlite3_bind_double(s->st, i, v), i);
+}
+
+static int sq_bind_text(Stmt *st, int i, const char *v)
+{
+    SqlStmt *s = (SqlStmt *)st;
+    return bind_rc(s, sqlite3_bind_text(s->st, i, v, -1, SQLITE_TRANSIENT), i);
+}
+
+static int sq_bind_blob(Stmt *st, int i, const void *p, size_t n)
+{
+    SqlStmt *s = (SqlStmt *)st;
+    if (n == 0)   /* a NULL pointer would bind SQL NULL; keep it an empty blob */
+        return bind_rc(s, sqlite3_bind_zeroblob(s->st, i, 0), i);
+    return bind_rc(s, sqlite3_bind_blob64(s->st, i, p, n, SQLITE_TRANSIENT), i);
+}
+
+static int sq_bind_null(Stmt *st, int i)
+{
+    SqlStmt *s = (SqlStmt *)st;
+    return bind_rc(s, sqlite3_bind_null(s->st, i), i);
+}
+
+/* ---- stepping ---- */
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+/* The busy handler waits up to the timeout for locks, but SQLite returns
+ * BUSY without calling it in a few cases (WAL recovery by another
+ * connection, a stale read snapshot).  An autocommit statement that has
+ * returned no rows yet can simply be restarted, so retry those within the
+ * same time budget; anything else is reported. */
+static int sq_step(Stmt *st)
+{
+    SqlStmt *s = (SqlStmt *)st;
+    SqlDb *db = (SqlDb *)s->base.db;
+    int64_t deadline = 0;
+    int rc;
+    for (;;) {
+        rc = sqlite3_step(s->st);
+        if (rc == SQLITE_ROW) {
+            s->rows = 1;
+            return DB_ROW;
+        }
+        if (rc == SQLITE_DONE) return DB_DONE;
+        int prim = rc & 0xff;
+        if ((prim == SQLITE_BUSY || prim == SQLITE_LOCKED) && !s->rows &&
+            sqlite3_get_autocommit(db->h)) {
+            int64_t t = now_ms();
+            if (!deadline) deadline = t + BUSY_TIMEOUT_MS;
+            if (t < deadline) {
+                sqlite3_reset(s->st);
+                sleep_ms(5);
+                continue;
+            }
+        }
+        break;
+    }
+    log_fail(db, rc, "step", sqlite3_sql(s->st));
+    return map_rc(rc);
+}
+
+/* ---- columns ---- */
+
+static int64_t sq_col_int(Stmt *st, int col)
+{
+    return sqlite3_column_int64(((SqlStmt *)st)->st, col);
+}
+
+static double sq_col_double(Stmt *st, int col)
+{
+    return sqlite3_column_double(((SqlStmt *)st)->st, col);
+}
+
+static const char *sq_col_text(Stmt *st, int col, size_t *len)
+{
+    sqlite3_stmt *s = ((SqlStmt *)st)->st;
+    *len = 0;
+    if (sqlite3_column_type(s, col) == SQLITE_NULL) return NULL;
+    const char *t = (const char *)sqlite3_column_text(s, col);
+    if (!t) return NULL;   /* out of memory converting */
+    *len = (size_t)sqlite3_column_bytes(s, col);
+    return t;
+}
+
+static const void *sq_col_blob(Stmt *st, int col, size_t *n)
+{
+    sqlite3_stmt *s = ((SqlStmt *)st)->st;
+    const void *p = sqlite3_column_blob(s, col);
+    *n = (size_t)sqlite3_column_bytes(s, col);
+    return p;
+}
+
+static int sq_col_is_null(Stmt *st, int col)
+{
+    return sqlite3_column_type(((SqlStmt *)st)->st, col) == SQLITE_NULL;
+}
+
+static int sq_col_count(Stmt *st)
+{
+    return sqlite3_column_count(((SqlStmt *)st)->st);
+}
+
+static const char *sq_col_name(Stmt *st, int col)
+{
+    const char *n = sqlite3_column_name(((SqlStmt *)st)->st, col);
+    return n ? n : "";
+}
+
+/* ---- connection-level ---- */
+
+static int64_t sq_last_id(Db *d)
+{
+    return sqlite3_last_insert_rowid(((SqlDb *)d)->h);
+}
+
+static int sq_changes(Db *d)
+{
+    return sqlite3_changes(((SqlDb *)d)->h);
+}
+
+/* Transactions go through the statement cache like any other SQL. */
+static int run_cached(Db *d, const char *sql)
+{
+    Stmt *st = sq_prepare(d, sql);
+    if (!st) return DB_ERROR;
+    int rc = sq_step(st);
+    sq_done(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+static int sq_begin(Db *d)
+{
+    return run_cached(d, "BEGIN IMMEDIATE");
+}
+
+static int sq_commit(Db *d)
+{
+    return run_cached(d, "COMMIT");
+}
+
+/* SQLite may already have rolled back by itself (SQLITE_FULL, I/O error):
+ * then there is nothing to do and no error to report. */
+static int sq_rollback(Db *d)
+{
+    if (sqlite3_get_autocommit(((SqlDb *)d)->h)) return DB_OK;
+    return run_cached(d, "ROLLBACK");
+}
+
+static int sq_in_transaction(Db *d)
+{
+    return !sqlite3_get_autocommit(((SqlDb *)d)->h);
+}
+
+static const char *sq_errmsg(Db *d)
+{
+    return sqlite3_errmsg(((SqlDb *)d)->h);
+}
+
+/* ---- backup ---- */
+
+static int fsync_path(const char *path, int dir)
+{
+    int fd = open(path, (dir ? O_DIRECTORY : 0) | O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+static void unlink_side_files(const char *base)
+{
+    static const char *const sfx[] = { "", "-journal", "-wal", "-shm" };
+    char p[4096];
+    for (size_t i = 0; i < sizeof sfx / sizeof *sfx; i++) {
+        snprintf(p, sizeof p, "%s%s", base, sfx[i]);
+        unlink(p);
+    }
+}
+
+/* Copy the database into dest_path.  A fresh read-only connection holds
+ * one read transaction for the whole copy, so the copy is the snapshot at
+ * that moment while other connections keep writing (WAL); the pages go in
+ * chunks into dest.tmp, which is fsynced and renamed over dest. */
+static int sq_backup(Db *d, const char *dest, char *err, size_t errlen)
+{
+    SqlDb *db = (SqlDb *)d;
+    const char *src_path = sqlite3_db_filename(db->h, "main");
+    if (!src_path || !*src_path) {
+        snprintf(err, errlen, "backup: the database has no file");
+        return -1;
+    }
+    char tmp[4096];
+    if (!dest || snprintf(tmp, sizeof tmp, "%s.tmp", dest) >= (int)sizeof tmp - 16) {
+        snprintf(err, errlen, "backup: bad destination path");
+        return -1;
+    }
+    unlink_side_files(tmp);
+
+    sqlite3 *src = NULL, *dst = NULL;
+    sqlite3_backup *b = NULL;
+    int ok = 0, rc;
+    rc = sqlite3_open_v2(src_path, &src, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "backup: cannot open source: %s", src ? sqlite3_errmsg(src) : sqlite3_errstr(rc));
+        goto out;
+    }
+    sqlite3_busy_timeout(src, BUSY_TIMEOUT_MS);
+    /* Reading the schema inside BEGIN starts the read transaction now. */
+    rc = sqlite3_exec(src, "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "backup: cannot read source: %s", sqlite3_errmsg(src));
+        goto out;
+    }
+    rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "backup: cannot create %s: %s", tmp, dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+        goto out;
+    }
+    b = sqlite3_backup_init(dst, "main", src, "main");
+    if (!b) {
+        snprintf(err, errlen, "backup: %s", sqlite3_errmsg(dst));
+        goto out;
+    }
+    int64_t deadline = now_ms() + 60000;
+    for (;;) {
+        rc = sqlite3_backup_step(b, BACKUP_PAGES);
+        if (rc == SQLITE_DONE) break;
+        if (rc == SQLITE_OK) continue;
+        if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && now_ms() < deadline) {
+            sleep_ms(20);
+            continue;
+        }
+        snprintf(err, errlen, "backup: copy failed: %s", sqlite3_errstr(rc));
+        goto out;
+    }
+    rc = sqlite3_backup_finish(b);
+    b = NULL;
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "backup: finish failed: %s", sqlite3_errmsg(dst));
+        goto out;
+    }
+    if (sqlite3_close(dst) != SQLITE_OK) {
+        snprintf(err, errlen, "backup: close failed: %s", sqlite3_errmsg(dst));
+        goto out;
+    }
+    dst = NULL;
+    if (fsync_path(tmp, 0) != 0) {
+        snprintf(err, errlen, "backup: fsync %s: %s", tmp, strerror(errno));
+        goto out;
+    }
+    /* Leftover WAL files of an older database at dest would be replayed
+     * into the copy on its first open. */
+    char side[4096];
+    snprintf(side, sizeof side, "%s-wal", dest);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", dest);
+    unlink(side);
+    if (rename(tmp, dest) != 0) {
+        snprintf(err, errlen, "backup: rename to %s: %s", dest, strerror(errno));
+        goto out;
+    }
+    char dirbuf[4096];
+    snprintf(dirbuf, sizeof dirbuf, "%s", dest);
+    fsync_path(dirname(dirbuf), 1);
+    ok = 1;
+out:
+    if (b) sqlite3_backup_finish(b);
+    if (dst) sqlite3_close(dst);
+    if (src) {
+        sqlite3_exec(src, "COMMIT", NULL, NULL, NULL);
+        sqlite3_close(src);
+    }
+    if (!ok) {
+        unlink_side_files(tmp);
+        log_error("db: %s", err);
+    }
+    return ok ? 0 : -1;
+}
+
+/* ---- checks ---- */
+
+static int sq_check(Db *d, char *msg, size_t msglen)
+{
+    SqlDb *db = (SqlDb *)d;
+    sqlite3_stmt *st = NULL;
+    int res = -1;
+    snprintf(msg, msglen, "ok");
+    int rc = sqlite3_prepare_v2(db->h, "PRAGMA integrity_check", -1, &st, NULL);
+    if (rc != SQLITE_OK || (rc = sqlite3_step(st)) != SQLITE_ROW) {
+        snprintf(msg, msglen, "integrity_check failed: %s", sqlite3_errmsg(db->h));
+        goto out;
+    }
+    const char *r = (const char *)sqlite3_column_text(st, 0);
+    if (!r || strcmp(r, "ok") != 0) {
+        snprintf(msg, msglen, "integrity: %s", r ? r : "?");
+        goto out;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    rc = sqlite3_prepare_v2(db->h, "PRAGMA foreign_key_check", -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(msg, msglen, "foreign_key_check failed: %s", sqlite3_errmsg(db->h));
+        goto out;
+    }
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        /* columns: table, rowid, parent table, fk index */
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        const char *p = (const char *)sqlite3_column_text(st, 2);
+        snprintf(msg, msglen, "foreign key: %s row %lld refers to a missing %s row",
+                 t ? t : "?", (long long)sqlite3_column_int64(st, 1), p ? p : "?");
+        goto out;
+    }
+    if (rc != SQLITE_DONE) {
+        snprintf(msg, msglen, "foreign_key_check failed: %s", sqlite3_errmsg(db->h));
+        goto out;
+    }
+    res = 0;
+out:
+    sqlite3_finalize(st);
+    return res;
+}
+
+/* ---- full-text search ---- */
+
+/* FTS5 with its own tokenizer over folded text (vn_fold), so "hoi dong"
+ * matches "Hội đồng"; the original text is stored unindexed for snippets. */
+static int sq_post_migrate(Db *d)
+{
+    int has = sq_has_table(d, "search_index");
+    if (has) return has < 0 ? DB_ERROR : DB_OK;   /* common case: no writer lock taken */
+    int rc = sq_begin(d);
+    if (rc != DB_OK) return rc;
+    has = sq_has_table(d, "search_index");         /* re-check under the lock */
+    rc = has < 0 ? DB_ERROR : has ? DB_OK : exec_plain((SqlDb *)d,
+        "CREATE VIRTUAL TABLE search_index USING fts5("
+        "kind UNINDEXED, ref UNINDEXED, title, body, title_orig UNINDEXED, body_orig UNINDEXED, "
+        "tokenize = 'unicode61 remove_diacritics 2')");
+    if (rc == DB_OK) rc = sq_commit(d);
+    if (rc != DB_OK) sq_rollback(d);
+    return rc;
+}
+
+static int sq_fts_delete(Db *d, const char *kind, int64_t id)
+{
+    return db_exec(d, "DELETE FROM search_index WHERE kind = ?1 AND ref = ?2", "tl", kind, id);
+}
+
+static int sq_fts_put(Db *d, const char *kind, int64_t id, const char *title, const char *body,
+                      const char *ftitle, const char *fbody)
+{
+    int rc = sq_fts_delete(d, kind, id);
+    if (rc != DB_OK) return rc;
+    return db_exec(d, "INSERT INTO search_index (kind, ref, title, body, title_orig, body_orig) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                   "tltttt", kind, id, ftitle, fbody, title, body);
+}
+
+const DbOps db_sqlite_ops = {
+    .name = "sqlite",
+    .accepts = sq_accepts,
+    .open = sq_open,
+    .close = sq_close,
+    .exec_script = sq_exec_script,
+    .has_table = sq_has_table,
+    .post_migrate = sq_post_migrate,
+    .prepare = sq_prepare,
+    .done = sq_done,
+    .bind_int = sq_bind_int,
+    .bind_double = sq_bind_double,
+    .bind_text = sq_bind_text,
+    .bind_blob = sq_bind_blob,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .col_int = sq_col_int,
+    .col_double = sq_col_double,
+    .col_text = sq_col_text,
+    .col_blob = sq_col_blob,
+    .col_is_null = sq_col_is_null,
+    .col_count = sq_col_count,
+    .col_name = sq_col_name,
+    .last_id = sq_last_id,
+    .changes = sq_changes,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .in_transaction = sq_in_transaction,
+    .errmsg = sq_errmsg,
+    .backup = sq_backup,
+    .check = sq_check,
+    .fts_put = sq_fts_put,
+    .fts_delete = sq_fts_delete,
+};
