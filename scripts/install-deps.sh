@@ -8,6 +8,7 @@ PKGS=(
   libmicrohttpd-dev libsqlite3-dev sqlite3 libsodium-dev libcmark-dev
   libmagic-dev libmagic-mgc libutf8proc-dev zlib1g-dev libgd-dev fonts-dejavu-core
   libcurl4-openssl-dev curl
+  john-data
 )
 # Extra groups: scripts that need more pass their own list as arguments.
 PKGS+=("$@")

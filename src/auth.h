@@ -25,4 +25,23 @@ const char *auth_password_problem(const char *username, const char *password);
 int auth_user_add(Db *db, const char *username, const char *display, const char *role,
                   const char *password, int64_t now, const char **err);
 int auth_role_from_name(const char *role);  /* enum Role, or -1 */
+
+/* --- Added by the accounts engineer (auth.c) --- */
+/* Sign in with throttling: checks the per-address and per-name limits,
+ * verifies the password (always spending the hashing time), and on
+ * success starts a fresh session (cookie set, r->user and r->csrf filled)
+ * and writes the audit log.  *wait_minutes is set when throttled. */
+enum { AUTH_LOGIN_ERROR = -1, AUTH_LOGIN_OK = 0, AUTH_LOGIN_BAD = 1, AUTH_LOGIN_THROTTLED = 2 };
+int auth_login(Req *r, const char *username, const char *password, int *wait_minutes);
+/* End the current session (row deleted, cookie cleared). */
+void auth_logout(Req *r);
+/* Set a user's password (rules checked) and end all their sessions. 0 or -1 with *err. */
+int auth_user_set_password(Db *db, int64_t user_id, const char *password, const char **err);
+int auth_username_valid(const char *s);           /* [a-z0-9._-]{3,32} */
+const char *auth_role_name(int role);             /* "admin" ..., "" if unknown */
+const char *auth_role_label(int role);            /* "Quản trị viên" ..., "" if unknown */
+/* nbytes (<= 64) random bytes as lowercase hex into out (2*nbytes+1 bytes). */
+void auth_random_hex(char *out, size_t nbytes);
+/* Constant-time equality of two tokens; 0 when either is NULL or a is empty. */
+int auth_token_equal(const char *a, const char *b);
 #endif
