@@ -128,24 +128,29 @@ static int migrate(Db *db, char *err, size_t errlen)
  * or NULL with a one-line reason in err. */
 Db *db_open(const char *path, int do_migrate, char *err, size_t errlen)
 {
-    set_err(err, errlen, "%s", "");
+    char local[256];
+    int own_err = !err || !errlen;   /* nobody to hand the reason to: log it */
+    if (own_err) { err = local; errlen = sizeof local; }
+    err[0] = 0;
+    Db *db = NULL;
+    const DbOps *ops = NULL;
     if (!path || !*path) {
         set_err(err, errlen, "no database path");
-        return NULL;
+        goto out;
     }
-    const DbOps *ops = NULL;
     for (int i = 0; backends[i]; i++)
         if (backends[i]->accepts(path)) { ops = backends[i]; break; }
     if (!ops) {
         set_err(err, errlen, "no database backend for this path (PostgreSQL is not built in)");
-        return NULL;
+        goto out;
     }
-    Db *db = ops->open(path, err, errlen);
-    if (!db) return NULL;
-    if (do_migrate && migrate(db, err, errlen) != 0) {
+    db = ops->open(path, err, errlen);
+    if (db && do_migrate && migrate(db, err, errlen) != 0) {
         ops->close(db);
-        return NULL;
+        db = NULL;
     }
+out:
+    if (!db && own_err) log_error("db: open: %s", err);
     return db;
 }
 
@@ -473,13 +478,30 @@ int db_in_transaction(Db *db)
 
 /* ---- services ---- */
 
+/* Online, consistent copy into dest_path (see the backend).  0, or -1
+ * with a reason in err (also logged); err may be NULL. */
 int db_backup(Db *db, const char *dest_path, char *err, size_t errlen)
 {
+    char local[256];
+    if (!err || !errlen) { err = local; errlen = sizeof local; }
+    err[0] = 0;
+    if (!db || !dest_path || !*dest_path) {
+        set_err(err, errlen, "backup: no %s", db ? "destination" : "database");
+        return -1;
+    }
     return db->ops->backup(db, dest_path, err, errlen);
 }
 
+/* Integrity and foreign-key check: 0 ("ok" in msg) or -1 with the first
+ * problem in msg; msg may be NULL. */
 int db_check(Db *db, char *msg, size_t msglen)
 {
+    char local[256];
+    if (!msg || !msglen) { msg = local; msglen = sizeof local; }
+    if (!db) {
+        set_err(msg, msglen, "no database connection");
+        return -1;
+    }
     return db->ops->check(db, msg, msglen);
 }
 

@@ -8,6 +8,10 @@
  * from any handle.  Backends are chosen by db_open() from the path: the
  * first entry of the list in db.c whose accepts() says yes.
  *
+ * SQL arrives with ?1..?N placeholders; a PostgreSQL backend rewrites them
+ * to $1..$N when preparing (outside string literals) and keeps its own
+ * statement cache keyed the same way (by the SQL pointer).
+ *
  * Conventions for ops: return DB_OK / DB_ROW / DB_DONE or a negative DB_*
  * code; a backend logs its own failures (once, with the SQL) so db.c never
  * logs a second line for the same error.  Only db.c and backends include

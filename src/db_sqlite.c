@@ -142,6 +142,8 @@ static void sq_close(Db *d)
     for (size_t i = 0; i < db->cap; i++) {
         SqlStmt *s = db->slots[i];
         if (!s) continue;
+        if (s->in_use)   /* a missing db_done: it kept a read snapshot open */
+            log_warn("db: statement never released with db_done: %.300s", s->sql);
         sqlite3_finalize(s->st);
         free(s->sql);
         free(s);

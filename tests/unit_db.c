@@ -132,6 +132,9 @@ TEST(test_open_errors)
     db = db_open("/nonexistent-dir/x/y.db", 1, err, sizeof err);
     CHECK(db == NULL);
     CHECK(err[0] != 0);
+    CHECK(db_open("/nonexistent-dir/x/y.db", 1, NULL, 0) == NULL);   /* reason logged instead */
+    CHECK(db_open("", 1, err, sizeof err) == NULL);
+    CHECK_CONTAINS(err, "path");
 }
 
 /* Threads opening a fresh database at once each see it fully migrated. */
@@ -538,6 +541,7 @@ TEST(test_check)
     char msg[256] = "";
     CHECK_INT(db_check(db, msg, sizeof msg), 0);
     CHECK_STR(msg, "ok");
+    CHECK_INT(db_check(db, NULL, 0), 0);
     /* With enforcement off a dangling reference can be written; the check finds it. */
     CHECK_INT(db_exec(db, "PRAGMA foreign_keys = OFF", NULL), DB_OK);
     CHECK_INT(db_exec(db, "INSERT INTO sessions (token_hash, user_id, csrf, created_at, last_seen_at) "
