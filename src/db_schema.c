@@ -129,5 +129,20 @@ const char *const db_migrations[] = {
 "  detail TEXT NOT NULL DEFAULT ''\n"
 ");\n"
 "CREATE INDEX audit_at ON audit_log(at);\n",
+/* 2: visit statistics (stats.c).  Aggregates only: no address, user agent
+ * or visitor hash is ever stored.  No foreign key to articles: counts of a
+ * deleted article must not make a whole flush fail. */
+"CREATE TABLE stats_daily (\n"
+"  day INTEGER PRIMARY KEY,\n"              /* local day yyyymmdd (UTC+7) */
+"  views INTEGER NOT NULL DEFAULT 0,\n"
+"  visitors INTEGER NOT NULL DEFAULT 0\n"
+");\n"
+"CREATE TABLE stats_article_daily (\n"
+"  day INTEGER NOT NULL,\n"
+"  article_id INTEGER NOT NULL,\n"
+"  views INTEGER NOT NULL DEFAULT 0,\n"
+"  PRIMARY KEY (day, article_id)\n"
+");\n"
+"CREATE INDEX stats_article_daily_article ON stats_article_daily(article_id, day);\n",
 NULL
 };

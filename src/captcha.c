@@ -1,0 +1,349 @@
+/* captcha.c - verification codes: generation, in-memory table, PNG
+ * rendering with libgd, spoken-style Vietnamese alternative, check.
+ *
+ * The table is a fixed array used as a ring: a new code always takes the
+ * slot after the previous one, so the slot it overwrites is the oldest
+ * entry (or one already consumed).  A chained hash index over the first
+ * bytes of the random id finds an entry in O(1).  One mutex guards the
+ * whole table; rendering works on a copy of the code outside the lock.
+ *
+ * Nothing here is written to disk or logged except font errors. */
+#include <string.h>
+#include <math.h>
+#include <pthread.h>
+#include <arpa/inet.h>
+#include <sodium.h>
+#include <gd.h>
+#include "captcha.h"
+#include "config.h"
+#include "log.h"
+
+/* No 0/O, 1/I/L: the characters people confuse most. */
+static const char CAPTCHA_ALPHABET[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+#define CAPTCHA_ALPHABET_N (sizeof CAPTCHA_ALPHABET - 1)
+
+#define CAPTCHA_BUCKETS 32768u   /* power of two, > capacity */
+
+static const char *const CAPTCHA_FONTS[] = {
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    NULL
+};
+
+typedef struct CaptchaEntry {
+    uint8_t id[16];
+    char code[CAPTCHA_LEN + 1];
+    uint8_t used;
+    int32_t next;                /* next slot + 1 in the bucket chain; 0 = end */
+    int64_t expires;
+} CaptchaEntry;
+
+static pthread_mutex_t captcha_mu = PTHREAD_MUTEX_INITIALIZER;
+static CaptchaEntry captcha_tab[CAPTCHA_CAPACITY];
+static int32_t captcha_bucket[CAPTCHA_BUCKETS];   /* slot + 1; 0 = empty */
+static int captcha_ring;                          /* slot the next code takes */
+static uint8_t captcha_render_key[crypto_generichash_KEYBYTES];
+static int captcha_keyed;
+
+static pthread_mutex_t captcha_font_mu = PTHREAD_MUTEX_INITIALIZER;
+static int captcha_font_ready;
+
+static uint32_t bucket_of(const uint8_t id[16])
+{
+    uint32_t h;
+    memcpy(&h, id, sizeof h);    /* ids are uniformly random: any bytes will do */
+    return h & (CAPTCHA_BUCKETS - 1);
+}
+
+/* Parse a 32-hex-character id; 0 or -1. */
+static int id_parse(const char *hex, uint8_t id[16])
+{
+    size_t binlen = 0;
+    const char *end = NULL;
+    if (!hex || strlen(hex) != 32)
+        return -1;
+    if (sodium_hex2bin(id, 16, hex, 32, NULL, &binlen, &end) != 0 || binlen != 16 || *end)
+        return -1;
+    return 0;
+}
+
+/* Slot of id, or -1.  Caller holds captcha_mu. */
+static int slot_find(const uint8_t id[16])
+{
+    for (int32_t s = captcha_bucket[bucket_of(id)]; s; s = captcha_tab[s - 1].next) {
+        if (captcha_tab[s - 1].used && sodium_memcmp(captcha_tab[s - 1].id, id, 16) == 0)
+            return s - 1;
+    }
+    return -1;
+}
+
+/* Unlink slot from its chain and mark it free.  Caller holds captcha_mu. */
+static void slot_remove(int slot)
+{
+    CaptchaEntry *e = &captcha_tab[slot];
+    int32_t *link = &captcha_bucket[bucket_of(e->id)];
+    while (*link && *link != slot + 1)
+        link = &captcha_tab[*link - 1].next;
+    if (*link)
+        *link = e->next;
+    sodium_memzero(e, sizeof *e);
+}
+
+/* Copy the live, unexpired code of id into code; consume it when take is
+ * set (even if expired).  0, or -1 when unknown or expired. */
+static int code_get(const char *hexid, int64_t now, int take, char code[CAPTCHA_LEN + 1])
+{
+    uint8_t id[16];
+    int rc = -1;
+    if (id_parse(hexid, id) != 0)
+        return -1;
+    pthread_mutex_lock(&captcha_mu);
+    int slot = slot_find(id);
+    if (slot >= 0) {
+        if (now < captcha_tab[slot].expires) {
+            memcpy(code, captcha_tab[slot].code, CAPTCHA_LEN + 1);
+            rc = 0;
+        }
+        if (take || rc != 0)
+            slot_remove(slot);
+    }
+    pthread_mutex_unlock(&captcha_mu);
+    return rc;
+}
+
+int captcha_new(char id[CAPTCHA_ID_SIZE], int64_t now)
+{
+    CaptchaEntry e;
+    if (sodium_init() < 0)
+        return -1;
+    memset(&e, 0, sizeof e);
+    randombytes_buf(e.id, sizeof e.id);
+    for (int i = 0; i < CAPTCHA_LEN; i++)
+        e.code[i] = CAPTCHA_ALPHABET[randombytes_uniform((uint32_t)CAPTCHA_ALPHABET_N)];
+    e.code[CAPTCHA_LEN] = '\0';
+    e.used = 1;
+    e.expires = now + CAPTCHA_TTL;
+
+    pthread_mutex_lock(&captcha_mu);
+    if (!captcha_keyed) {
+        randombytes_buf(captcha_render_key, sizeof captcha_render_key);
+        captcha_keyed = 1;
+    }
+    int slot = captcha_ring;
+    captcha_ring = (captcha_ring + 1) % CAPTCHA_CAPACITY;
+    if (captcha_tab[slot].used)
+        slot_remove(slot);                 /* evict the oldest */
+    uint32_t b = bucket_of(e.id);
+    e.next = captcha_bucket[b];
+    captcha_tab[slot] = e;
+    captcha_bucket[b] = slot + 1;
+    pthread_mutex_unlock(&captcha_mu);
+
+    sodium_bin2hex(id, CAPTCHA_ID_SIZE, e.id, sizeof e.id);
+    sodium_memzero(&e, sizeof e);
+    return 0;
+}
+
+int captcha_check(const char *id, const char *answer, int64_t now)
+{
+    char code[CAPTCHA_LEN + 1], norm[CAPTCHA_LEN + 1];
+    size_t n = 0;
+    int ok = 0;
+    if (!id)
+        return 0;
+    /* Consume first, whatever the answer looks like. */
+    if (code_get(id, now, 1, code) != 0)
+        return 0;
+    if (answer) {
+        for (const char *p = answer; *p; p++) {
+            unsigned char c = (unsigned char)*p;
+            if (c == ' ' || c == '\t')
+                continue;
+            if (n == CAPTCHA_LEN) { n++; break; }   /* too long */
+            norm[n++] = (char)((c >= 'a' && c <= 'z') ? c - 32 : c);
+        }
+        if (n == CAPTCHA_LEN)
+            ok = sodium_memcmp(norm, code, CAPTCHA_LEN) == 0;
+    }
+    sodium_memzero(code, sizeof code);
+    return ok;
+}
+
+int captcha_peek(const char *id, int64_t now, char out[CAPTCHA_LEN + 1])
+{
+    if (!cfg.test_mode)
+        return -1;
+    return code_get(id, now, 0, out);
+}
+
+int captcha_text_challenge(const char *id, int64_t now, Buf *out)
+{
+    static const char *const digit_words[10] = {
+        "không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"
+    };
+    char code[CAPTCHA_LEN + 1];
+    if (code_get(id, now, 0, code) != 0)
+        return -1;
+    buf_printf(out, "Mã xác nhận gồm %d ký tự. Các ký tự: ", CAPTCHA_LEN);
+    for (int i = 0; i < CAPTCHA_LEN; i++) {
+        if (i)
+            buf_puts(out, ", ");
+        if (code[i] >= '0' && code[i] <= '9')
+            buf_puts(out, digit_words[code[i] - '0']);
+        else
+            buf_putc(out, code[i]);
+    }
+    buf_puts(out, ". Nhập chữ hoa hay chữ thường đều được.");
+    sodium_memzero(code, sizeof code);
+    return 0;
+}
+
+/* --- rendering --- */
+
+/* Deterministic noise source for one picture. */
+typedef struct Noise { uint8_t pool[2048]; size_t pos; } Noise;
+
+static unsigned noise_next(Noise *n, unsigned bound)
+{
+    if (n->pos + 2 > sizeof n->pool)
+        n->pos = 0;
+    unsigned v = (unsigned)n->pool[n->pos] << 8 | n->pool[n->pos + 1];
+    n->pos += 2;
+    return v % bound;
+}
+
+static const char *font_path(void)
+{
+    static const char *found;
+    pthread_mutex_lock(&captcha_font_mu);
+    if (!captcha_font_ready) {
+        gdFontCacheSetup();        /* must precede concurrent gdImageStringFT calls */
+        captcha_font_ready = 1;
+    }
+    if (!found) {
+        for (int i = 0; CAPTCHA_FONTS[i]; i++) {
+            FILE *f = fopen(CAPTCHA_FONTS[i], "rb");
+            if (f) { fclose(f); found = CAPTCHA_FONTS[i]; break; }
+        }
+    }
+    const char *p = found;
+    pthread_mutex_unlock(&captcha_font_mu);
+    return p;
+}
+
+int captcha_png(const char *id, int64_t now, Buf *out)
+{
+    char code[CAPTCHA_LEN + 1];
+    uint8_t bin[16], seed[randombytes_SEEDBYTES];
+    Noise nz;
+    int rc = -1;
+
+    if (id_parse(id, bin) != 0 || code_get(id, now, 0, code) != 0)
+        return -1;
+    const char *font = font_path();
+    if (!font) {
+        log_error("captcha: no DejaVu font found under /usr/share/fonts/truetype/dejavu");
+        return -1;
+    }
+    pthread_mutex_lock(&captcha_mu);
+    crypto_generichash(seed, sizeof seed, bin, sizeof bin,
+                       captcha_render_key, sizeof captcha_render_key);
+    pthread_mutex_unlock(&captcha_mu);
+    randombytes_buf_deterministic(nz.pool, sizeof nz.pool, seed);
+    nz.pos = 0;
+
+    gdImagePtr im = gdImageCreateTrueColor(CAPTCHA_WIDTH, CAPTCHA_HEIGHT);
+    if (!im)
+        goto out;
+    /* Light background, dark text, mid-tone noise: hard for naive OCR,
+     * still readable for people with weaker eyesight. */
+    int bg = gdTrueColor(232 + (int)noise_next(&nz, 20), 232 + (int)noise_next(&nz, 20),
+                         232 + (int)noise_next(&nz, 20));
+    gdImageFilledRectangle(im, 0, 0, CAPTCHA_WIDTH - 1, CAPTCHA_HEIGHT - 1, bg);
+    for (int i = 0; i < 220; i++) {
+        int c = gdTrueColor(140 + (int)noise_next(&nz, 80), 140 + (int)noise_next(&nz, 80),
+                            140 + (int)noise_next(&nz, 80));
+        gdImageSetPixel(im, (int)noise_next(&nz, CAPTCHA_WIDTH),
+                        (int)noise_next(&nz, CAPTCHA_HEIGHT), c);
+    }
+    for (int i = 0; i < 3; i++) {
+        int c = gdTrueColor(120 + (int)noise_next(&nz, 80), 120 + (int)noise_next(&nz, 80),
+                            120 + (int)noise_next(&nz, 80));
+        gdImageLine(im, (int)noise_next(&nz, 30), (int)noise_next(&nz, CAPTCHA_HEIGHT),
+                    CAPTCHA_WIDTH - 1 - (int)noise_next(&nz, 30),
+                    (int)noise_next(&nz, CAPTCHA_HEIGHT), c);
+    }
+    for (int i = 0; i < CAPTCHA_LEN; i++) {
+        char s[2] = { code[i], '\0' };
+        int fg = gdTrueColor(20 + (int)noise_next(&nz, 90), 20 + (int)noise_next(&nz, 90),
+                             20 + (int)noise_next(&nz, 90));
+        double angle = ((double)noise_next(&nz, 41) - 20.0) * M_PI / 180.0;
+        double size = 20.0 + (double)noise_next(&nz, 5);
+        int x = 10 + i * 27 + (int)noise_next(&nz, 7) - 3;
+        int y = 37 + (int)noise_next(&nz, 9) - 4;
+        char *err = gdImageStringFT(im, NULL, fg, (char *)font, size, angle, x, y, s);
+        if (err) {
+            log_error("captcha: gdImageStringFT: %s", err);
+            goto out;
+        }
+    }
+    /* Two thin lines across the text, lighter than the glyphs. */
+    for (int i = 0; i < 2; i++) {
+        int c = gdTrueColor(90 + (int)noise_next(&nz, 70), 90 + (int)noise_next(&nz, 70),
+                            90 + (int)noise_next(&nz, 70));
+        gdImageLine(im, 0, 12 + (int)noise_next(&nz, 26), CAPTCHA_WIDTH - 1,
+                    12 + (int)noise_next(&nz, 26), c);
+    }
+    int size = 0;
+    void *png = gdImagePngPtr(im, &size);
+    if (!png || size <= 0)
+        goto out;
+    buf_append(out, png, (size_t)size);
+    gdFree(png);
+    rc = 0;
+out:
+    if (im)
+        gdImageDestroy(im);
+    sodium_memzero(code, sizeof code);
+    sodium_memzero(seed, sizeof seed);
+    return rc;
+}
+
+int captcha_test_mode_allowed(const char *listen_addr)
+{
+    char tmp[64];
+    unsigned char a[16];
+    if (!listen_addr)
+        return 0;
+    size_t n = strlen(listen_addr);
+    if (n >= sizeof tmp)
+        return 0;
+    if (n >= 2 && listen_addr[0] == '[' && listen_addr[n - 1] == ']') {
+        memcpy(tmp, listen_addr + 1, n - 2);
+        tmp[n - 2] = '\0';
+    } else {
+        memcpy(tmp, listen_addr, n + 1);
+    }
+    if (inet_pton(AF_INET, tmp, a) == 1)
+        return a[0] == 127;
+    if (inet_pton(AF_INET6, tmp, a) == 1) {
+        static const unsigned char loop6[16] = { [15] = 1 };
+        return memcmp(a, loop6, 16) == 0;
+    }
+    return 0;
+}
+
+void captcha_reset(void)
+{
+    pthread_mutex_lock(&captcha_mu);
+    sodium_memzero(captcha_tab, sizeof captcha_tab);
+    memset(captcha_bucket, 0, sizeof captcha_bucket);
+    captcha_ring = 0;
+    pthread_mutex_unlock(&captcha_mu);
+    pthread_mutex_lock(&captcha_font_mu);
+    if (captcha_font_ready) {
+        gdFontCacheShutdown();
+        captcha_font_ready = 0;
+    }
+    pthread_mutex_unlock(&captcha_font_mu);
+}
