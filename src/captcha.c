@@ -273,19 +273,62 @@ int captcha_png(const char *id, int64_t now, Buf *out)
                     CAPTCHA_WIDTH - 1 - (int)noise_next(&nz, 30),
                     (int)noise_next(&nz, CAPTCHA_HEIGHT), c);
     }
+    /* Lay the glyphs out by their real rotated extents (a W is wider than
+     * a J), centred, shrinking the font until everything fits. */
+    struct { char s[2]; int fg, minx, maxx, miny, maxy, dy, gap; double angle, size; } g[CAPTCHA_LEN];
     for (int i = 0; i < CAPTCHA_LEN; i++) {
-        char s[2] = { code[i], '\0' };
-        int fg = gdTrueColor(20 + (int)noise_next(&nz, 90), 20 + (int)noise_next(&nz, 90),
-                             20 + (int)noise_next(&nz, 90));
-        double angle = ((double)noise_next(&nz, 41) - 20.0) * M_PI / 180.0;
-        double size = 20.0 + (double)noise_next(&nz, 5);
-        int x = 10 + i * 27 + (int)noise_next(&nz, 7) - 3;
-        int y = 37 + (int)noise_next(&nz, 9) - 4;
-        char *err = gdImageStringFT(im, NULL, fg, (char *)font, size, angle, x, y, s);
+        g[i].s[0] = code[i];
+        g[i].s[1] = '\0';
+        g[i].fg = gdTrueColor(20 + (int)noise_next(&nz, 90), 20 + (int)noise_next(&nz, 90),
+                              20 + (int)noise_next(&nz, 90));
+        g[i].angle = ((double)noise_next(&nz, 41) - 20.0) * M_PI / 180.0;
+        g[i].size = 21.0 + (double)noise_next(&nz, 5);
+        g[i].dy = (int)noise_next(&nz, 9) - 4;
+        g[i].gap = 1 + (int)noise_next(&nz, 4);
+    }
+    int total = 0;
+    for (double scale = 1.0; scale > 0.5; scale -= 0.1) {
+        total = 0;
+        for (int i = 0; i < CAPTCHA_LEN; i++) {
+            int br[8];
+            char *err = gdImageStringFT(NULL, br, 0, (char *)font, g[i].size * scale, g[i].angle,
+                                        0, 0, g[i].s);
+            if (err) {
+                log_error("captcha: gdImageStringFT: %s", err);
+                goto out;
+            }
+            g[i].minx = g[i].maxx = br[0];
+            g[i].miny = g[i].maxy = br[1];
+            for (int k = 2; k < 8; k += 2) {
+                if (br[k] < g[i].minx) g[i].minx = br[k];
+                if (br[k] > g[i].maxx) g[i].maxx = br[k];
+                if (br[k + 1] < g[i].miny) g[i].miny = br[k + 1];
+                if (br[k + 1] > g[i].maxy) g[i].maxy = br[k + 1];
+            }
+            total += g[i].maxx - g[i].minx + (i ? g[i].gap : 0);
+        }
+        if (total <= CAPTCHA_WIDTH - 10) {
+            for (int i = 0; i < CAPTCHA_LEN; i++)
+                g[i].size *= scale;
+            break;
+        }
+    }
+    int x = (CAPTCHA_WIDTH - total) / 2;
+    for (int i = 0; i < CAPTCHA_LEN; i++) {
+        if (i)
+            x += g[i].gap;
+        int y = CAPTCHA_HEIGHT / 2 + g[i].dy - (g[i].miny + g[i].maxy) / 2;
+        if (y + g[i].miny < 2)
+            y = 2 - g[i].miny;
+        if (y + g[i].maxy > CAPTCHA_HEIGHT - 3)
+            y = CAPTCHA_HEIGHT - 3 - g[i].maxy;
+        char *err = gdImageStringFT(im, NULL, g[i].fg, (char *)font, g[i].size, g[i].angle,
+                                    x - g[i].minx, y, g[i].s);
         if (err) {
             log_error("captcha: gdImageStringFT: %s", err);
             goto out;
         }
+        x += g[i].maxx - g[i].minx;
     }
     /* Two thin lines across the text, lighter than the glyphs. */
     for (int i = 0; i < 2; i++) {
