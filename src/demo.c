@@ -1,0 +1,625 @@
+/* demo.c - demo content for a fresh site (`hoidong demo` / `--remove`).
+ *
+ * What it loads, in one transaction:
+ *   - settings: site name and subtitle, SAMPLE contact data (address,
+ *     phone, e-mail: placeholders a deployment replaces; `demo --remove`
+ *     deletes them while they still hold the sample values) and
+ *     demo_loaded = '1';
+ *   - the portal's category structure (real structure: is_sample = 0);
+ *   - councils: the Hanoi city council and, from demo/hanoi-units-2025.tsv,
+ *     the 126 commune-level councils that exist from 1 July 2025 (real data);
+ *   - the articles of demo/articles.txt (format documented at its top): the
+ *     real article of the seed page (is_sample = 0) with the summary of
+ *     Đề án 15-ĐA/TU attached (demo/de-an-15-DA-TU-tom-tat.docx), and the
+ *     invented ones (is_sample = 1), some with a tiny PDF generated here.
+ *
+ * Why not article_save()/attachment_add(): each opens its own transaction
+ * and SQLite transactions do not nest, while the demo must load all or
+ * nothing.  So the rows are written here with the same shape content.c
+ * gives them (article + revision 1 + search entry; attachment + "document"
+ * search entry when it has a number) and one audit row for the whole load.
+ * The file store (store_put_mem) and db_fts_put work inside a transaction.
+ *
+ * Messages in err are for the operator at the command line (English, as
+ * the other command-line messages). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "content.h"
+#include "demo.h"
+#include "log.h"
+#include "tmpl.h"
+#include "vn.h"
+
+#define DEMO_ARTICLES "demo/articles.txt"
+#define DEMO_UNITS "demo/hanoi-units-2025.tsv"
+#define DEMO_MAX_FILE (20u << 20)
+
+/* ------------------------------------------------------------ static data */
+
+/* Top-level categories in menu order, then children (parent given by slug). */
+static const struct {
+    const char *slug, *name, *parent, *description;
+    int position;
+} demo_categories[] = {
+    {"tin-tuc-su-kien", "Tin tức – Sự kiện", NULL,
+     "Tin tức, sự kiện về hoạt động của Đoàn ĐBQH và HĐND các cấp thành phố Hà Nội.", 1},
+    {"hoat-dong-hdnd", "Hoạt động HĐND", NULL,
+     "Hoạt động của HĐND Thành phố, Thường trực HĐND, các Ban, Tổ đại biểu và đại biểu HĐND.", 2},
+    {"ky-hop", "Kỳ họp", NULL, "Các kỳ họp thường lệ, chuyên đề của HĐND Thành phố.", 3},
+    {"giam-sat", "Giám sát", NULL,
+     "Giám sát chuyên đề, khảo sát, phiên giải trình và theo dõi kiến nghị sau giám sát.", 4},
+    {"tiep-xuc-cu-tri", "Tiếp xúc cử tri", NULL,
+     "Tiếp xúc cử tri, tiếp công dân và kết quả giải quyết ý kiến, kiến nghị của cử tri.", 5},
+    {"van-ban", "Văn bản", NULL, "Nghị quyết, đề án, kế hoạch và các văn bản khác.", 6},
+    {"hoat-dong-doan-dbqh", "Đoàn ĐBQH", NULL,
+     "Hoạt động của Đoàn đại biểu Quốc hội thành phố Hà Nội.", 7},
+    {"thuong-truc-hdnd", "Thường trực HĐND", "hoat-dong-hdnd",
+     "Hoạt động của Thường trực HĐND Thành phố.", 1},
+    {"cac-ban-hdnd", "Các Ban HĐND", "hoat-dong-hdnd",
+     "Hoạt động của Ban Pháp chế, Ban Kinh tế – Ngân sách, Ban Văn hóa – Xã hội và Ban Đô thị.", 2},
+};
+
+/* Settings written only when absent (an administrator's value wins).  The
+ * contact data is SAMPLE data (the same placeholders the portal falls back
+ * to, see page_portal.c): a deployment sets its own. */
+static const struct {
+    const char *key, *value;
+} demo_settings[] = {
+    {"site_name", "Đoàn đại biểu Quốc hội và Hội đồng nhân dân thành phố Hà Nội"},
+    {"site_subtitle", "Trang thông tin điện tử"},
+    {"site_address", "Số 12 Lê Lai, phường Hoàn Kiếm, Hà Nội"},
+    {"site_phone", "024 3825 0000"},
+    {"site_email", "banbientap@hdnd-hanoi.example"},
+};
+/* The sample ones among them, removed by demo_remove while unchanged. */
+static const size_t demo_settings_sample_from = 2;
+
+/* ---------------------------------------------------------------- errors */
+
+static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------ articles.txt parser */
+
+typedef struct DemoRec {
+    const char *category, *title, *slug, *author, *date, *summary;
+    const char *attach, *attach_name, *attach_title, *doc_number, *doc_date, *pdf;
+    const char *body;
+    int featured, sample;
+    int line;       /* line of the record's "====", for messages */
+} DemoRec;
+
+/* Store value v for key k in r; 0, or -1 for an unknown key. */
+static int rec_set(DemoRec *r, const char *k, const char *v)
+{
+    static const struct { const char *key; size_t off; } keys[] = {
+        {"category", offsetof(DemoRec, category)},   {"title", offsetof(DemoRec, title)},
+        {"slug", offsetof(DemoRec, slug)},           {"author", offsetof(DemoRec, author)},
+        {"date", offsetof(DemoRec, date)},           {"summary", offsetof(DemoRec, summary)},
+        {"attach", offsetof(DemoRec, attach)},       {"attach_name", offsetof(DemoRec, attach_name)},
+        {"attach_title", offsetof(DemoRec, attach_title)},
+        {"doc_number", offsetof(DemoRec, doc_number)},
+        {"doc_date", offsetof(DemoRec, doc_date)},   {"pdf", offsetof(DemoRec, pdf)},
+    };
+    if (strcmp(k, "featured") == 0) { r->featured = strcmp(v, "1") == 0; return 0; }
+    if (strcmp(k, "sample") == 0) { r->sample = strcmp(v, "0") != 0; return 0; }
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(k, keys[i].key) == 0) {
+            *(const char **)((char *)r + keys[i].off) = v;
+            return 0;
+        }
+    return -1;
+}
+
+/* Drop leading and trailing blank lines of a body being built. */
+static const char *body_finish(Arena *a, Buf *b)
+{
+    const char *s = buf_str(b);
+    while (*s == '\n') s++;
+    size_t n = strlen(s);
+    while (n > 0 && s[n - 1] == '\n') n--;
+    return arena_strndup(a, s, n);
+}
+
+/* Parse the articles file (text, NUL-terminated) into *out / *count, all in
+ * the arena.  Returns 0, or -1 with err naming the line. */
+static int demo_parse(Arena *a, const char *text, DemoRec **out, size_t *count, char *err,
+                      size_t errlen)
+{
+    size_t cap = 1;
+    for (const char *p = text; (p = strstr(p, "\n====")) != NULL; p++) cap++;
+    DemoRec *recs = arena_alloc(a, cap * sizeof *recs);
+    size_t n = 0;
+    char *s = arena_strdup(a, text);
+    enum { PREAMBLE, HEADER, BODY } state = PREAMBLE;
+    DemoRec *cur = NULL;
+    Buf body;
+    buf_init(&body, a);
+    int lineno = 0;
+    for (char *line = s; line; ) {
+        char *nl = strchr(line, '\n');
+        if (nl) *nl = '\0';
+        lineno++;
+        size_t len = strlen(line);
+        while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        if (strcmp(line, "====") == 0) {
+            if (cur && state == BODY) cur->body = body_finish(a, &body);
+            if (n >= cap) return fail(err, errlen, "%s:%d: too many records", DEMO_ARTICLES, lineno);
+            cur = &recs[n++];
+            memset(cur, 0, sizeof *cur);
+            cur->sample = 1;
+            cur->line = lineno;
+            buf_reset(&body);
+            state = HEADER;
+        } else if (state == PREAMBLE) {
+            if (len > 0 && line[0] != '#')
+                return fail(err, errlen, "%s:%d: text before the first record", DEMO_ARTICLES,
+                            lineno);
+        } else if (state == HEADER) {
+            if (len == 0) {
+                state = BODY;
+            } else {
+                char *colon = strstr(line, ": ");
+                if (!colon)
+                    return fail(err, errlen, "%s:%d: expected \"key: value\"", DEMO_ARTICLES, lineno);
+                *colon = '\0';
+                if (rec_set(cur, line, colon + 2) != 0)
+                    return fail(err, errlen, "%s:%d: unknown key \"%s\"", DEMO_ARTICLES, lineno, line);
+            }
+        } else {
+            buf_puts(&body, line);
+            buf_putc(&body, '\n');
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    if (cur && state == BODY) cur->body = body_finish(a, &body);
+    for (size_t i = 0; i < n; i++) {
+        DemoRec *r = &recs[i];
+        if (!r->category || !r->title || !r->date || !r->body || !*r->body)
+            return fail(err, errlen, "%s:%d: category, title, date and a body are required",
+                        DEMO_ARTICLES, r->line);
+        if (r->attach && !r->attach_name)
+            return fail(err, errlen, "%s:%d: attach needs attach_name", DEMO_ARTICLES, r->line);
+        if (r->attach && strcmp(r->attach, "pdf") == 0 && !r->pdf)
+            return fail(err, errlen, "%s:%d: attach: pdf needs a pdf key", DEMO_ARTICLES, r->line);
+    }
+    *out = recs;
+    *count = n;
+    return 0;
+}
+
+/* ------------------------------------------------------------ tiny PDFs */
+
+/* Append one PDF text line as a string operand: printable ASCII only (the
+ * built-in Helvetica has no Vietnamese glyphs), ( ) \ escaped. */
+static void pdf_text(Buf *b, const char *s, size_t n)
+{
+    buf_putc(b, '(');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '(' || c == ')' || c == '\\') buf_putc(b, '\\');
+        buf_putc(b, c >= 0x20 && c < 0x7f ? (char)c : '?');
+    }
+    buf_puts(b, ") Tj T*\n");
+}
+
+/* A valid one-page PDF 1.4 showing the lines of spec (separated by " | ",
+ * wrapped at 80 characters).  No dates or ids inside, so the same spec
+ * gives the same bytes (and one stored file). */
+static void pdf_build(Buf *out, Arena *a, const char *spec)
+{
+    Buf content;
+    buf_init(&content, a);
+    buf_puts(&content, "BT\n/F1 12 Tf\n16 TL\n72 770 Td\n");
+    const char *p = spec;
+    for (;;) {
+        const char *sep = strstr(p, " | ");
+        size_t n = sep ? (size_t)(sep - p) : strlen(p);
+        if (n == 0) buf_puts(&content, "T*\n");
+        while (n > 0) {
+            size_t k = n;
+            if (k > 80) {
+                k = 80;
+                while (k > 0 && p[k] != ' ') k--;
+                if (k == 0) k = 80;
+            }
+            pdf_text(&content, p, k);
+            p += k;
+            n -= k;
+            while (n > 0 && *p == ' ') { p++; n--; }
+        }
+        if (!sep) break;
+        p = sep + 3;
+    }
+    buf_puts(&content, "ET\n");
+
+    long off[6];
+    buf_puts(out, "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n");
+    off[1] = (long)out->len;
+    buf_puts(out, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+    off[2] = (long)out->len;
+    buf_puts(out, "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
+    off[3] = (long)out->len;
+    buf_puts(out, "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                  "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>\nendobj\n");
+    off[4] = (long)out->len;
+    buf_puts(out, "4 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+                  "/Encoding /WinAnsiEncoding >>\nendobj\n");
+    off[5] = (long)out->len;
+    buf_printf(out, "5 0 obj\n<< /Length %zu >>\nstream\n", content.len);
+    buf_append(out, content.data, content.len);
+    buf_puts(out, "endstream\nendobj\n");
+    long xref = (long)out->len;
+    buf_puts(out, "xref\n0 6\n0000000000 65535 f \n");
+    for (int i = 1; i <= 5; i++) buf_printf(out, "%010ld 00000 n \n", off[i]);
+    buf_printf(out, "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%ld\n%%%%EOF\n", xref);
+}
+
+/* ------------------------------------------------------------ loading */
+
+/* Category id by slug; 0 when absent. */
+static int64_t category_id(Db *db, const char *slug)
+{
+    return db_int(db, 0, "SELECT id FROM categories WHERE slug = ?1", "t", slug);
+}
+
+static int load_settings(Db *db)
+{
+    for (size_t i = 0; i < sizeof demo_settings / sizeof demo_settings[0]; i++)
+        if (db_exec(db, "INSERT INTO settings (key, value) VALUES (?1, ?2) "
+                        "ON CONFLICT (key) DO NOTHING",
+                    "tt", demo_settings[i].key, demo_settings[i].value) != DB_OK)
+            return -1;
+    return db_exec(db, "INSERT INTO settings (key, value) VALUES ('demo_loaded', '1') "
+                       "ON CONFLICT (key) DO UPDATE SET value = excluded.value", "") == DB_OK
+               ? 0 : -1;
+}
+
+static int load_categories(Db *db)
+{
+    for (size_t i = 0; i < sizeof demo_categories / sizeof demo_categories[0]; i++) {
+        int64_t parent = demo_categories[i].parent ? category_id(db, demo_categories[i].parent) : 0;
+        Stmt *st = db_prepare(db,
+            "INSERT INTO categories (parent_id, name, slug, description, position, in_menu, is_sample) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, 1, 0) ON CONFLICT (slug) DO NOTHING");
+        if (!st) return -1;
+        db_bindf(st, "nttti", demo_categories[i].name, demo_categories[i].slug,
+                 demo_categories[i].description, demo_categories[i].position);
+        if (parent > 0) db_bind_int(st, 1, parent);
+        int rc = db_step(st);
+        db_done(st);
+        if (rc != DB_DONE) return -1;
+    }
+    return 0;
+}
+
+/* The city council, then one council per commune-level unit of the
+ * embedded TSV (when it is there), valid from 1 July 2025. */
+static int load_councils(Db *db, Arena *a, char *err, size_t errlen)
+{
+    int64_t city_from = 0, communes_from = 0;
+    if (vn_parse_datetime("2008-08-01", &city_from) != 0 ||
+        vn_parse_datetime("2025-07-01", &communes_from) != 0)
+        return fail(err, errlen, "cannot parse council dates");
+    static const char sql_add[] =
+        "INSERT INTO councils (unit_code, name, level, parent_id, valid_from) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (unit_code, valid_from) DO NOTHING";
+    if (db_exec(db, sql_add, "tttnl", "01", "Hội đồng nhân dân thành phố Hà Nội", "province",
+                city_from) != DB_OK)
+        return fail(err, errlen, "cannot write the city council: %s", db_errmsg(db));
+    int64_t city = db_int(db, 0, "SELECT id FROM councils WHERE unit_code = ?1 AND valid_from = ?2",
+                          "tl", "01", city_from);
+    const EmbeddedFile *f = embedded_find(DEMO_UNITS);
+    if (!f) return 0;
+    char *s = arena_strndup(a, (const char *)f->data, f->len);
+    int lineno = 0;
+    for (char *line = s; line && *line; ) {
+        char *nl = strchr(line, '\n');
+        if (nl) *nl = '\0';
+        lineno++;
+        if (*line && *line != '#') {
+            char *t1 = strchr(line, '\t');
+            char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+            if (!t2) return fail(err, errlen, "%s:%d: expected code, type, name", DEMO_UNITS, lineno);
+            *t1 = *t2 = '\0';
+            const char *name = t2 + 1;
+            /* "Phường Ba Đình" -> "Hội đồng nhân dân phường Ba Đình" */
+            const char *council;
+            if (strncmp(name, "Phường ", strlen("Phường ")) == 0)
+                council = arena_printf(a, "Hội đồng nhân dân phường %s", name + strlen("Phường "));
+            else if (strncmp(name, "Xã ", strlen("Xã ")) == 0)
+                council = arena_printf(a, "Hội đồng nhân dân xã %s", name + strlen("Xã "));
+            else
+                council = arena_printf(a, "Hội đồng nhân dân %s", name);
+            Stmt *st = db_prepare(db, sql_add);
+            if (!st) return fail(err, errlen, "database error: %s", db_errmsg(db));
+            db_bindf(st, "tttnl", line, council, "commune", communes_from);
+            if (city > 0) db_bind_int(st, 4, city);
+            int rc = db_step(st);
+            db_done(st);
+            if (rc != DB_DONE)
+                return fail(err, errlen, "cannot write council %s: %s", line, db_errmsg(db));
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    return 0;
+}
+
+/* The slug an article record gets: its explicit slug or one from the title. */
+static const char *rec_slug(Arena *a, const DemoRec *r)
+{
+    return vn_slug(a, r->slug ? r->slug : r->title, 120);
+}
+
+/* Write one attachment for article id from record r. */
+static int load_attachment(Db *db, Arena *a, const char *files_dir, const DemoRec *r, int64_t id,
+                           const char *title, int64_t now, char *err, size_t errlen)
+{
+    const void *data;
+    size_t len;
+    if (strcmp(r->attach, "pdf") == 0) {
+        Buf pdf;
+        buf_init(&pdf, a);
+        pdf_build(&pdf, a, r->pdf);
+        data = pdf.data;
+        len = pdf.len;
+    } else {
+        const EmbeddedFile *f = embedded_find(r->attach);
+        if (!f)
+            return fail(err, errlen, "%s:%d: %s is not embedded in this build", DEMO_ARTICLES,
+                        r->line, r->attach);
+        data = f->data;
+        len = f->len;
+    }
+    const char *e = NULL;
+    int64_t file_id = store_put_mem(db, a, files_dir, data, len, DEMO_MAX_FILE, &e);
+    if (file_id <= 0)
+        return fail(err, errlen, "%s:%d: cannot store %s: %s", DEMO_ARTICLES, r->line, r->attach,
+                    e ? e : "?");
+    const char *fname = vn_nfc(a, r->attach_name);
+    if (!fname || strchr(fname, '/') || strchr(fname, '\\'))
+        return fail(err, errlen, "%s:%d: bad attach_name", DEMO_ARTICLES, r->line);
+    const char *atitle = r->attach_title ? vn_clean(a, r->attach_title) : title;
+    const char *num = r->doc_number ? vn_clean(a, r->doc_number) : "";
+    if (!atitle || !num) return fail(err, errlen, "%s:%d: bad attachment text", DEMO_ARTICLES, r->line);
+    int64_t issued = 0;
+    if (r->doc_date && vn_parse_datetime(r->doc_date, &issued) != 0)
+        return fail(err, errlen, "%s:%d: bad doc_date", DEMO_ARTICLES, r->line);
+    Stmt *st = db_prepare(db,
+        "INSERT INTO attachments (article_id, file_id, filename, title, doc_number, issued_at, "
+        "position, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7)");
+    if (!st) return fail(err, errlen, "database error: %s", db_errmsg(db));
+    db_bindf(st, "lltttnl", id, file_id, fname, atitle, num, now);
+    if (issued > 0) db_bind_int(st, 6, issued);
+    int rc = db_step(st);
+    db_done(st);
+    if (rc != DB_DONE) return fail(err, errlen, "cannot write attachment: %s", db_errmsg(db));
+    int64_t att = db_last_id(db);
+    /* Same search entry attachment_add() makes for a numbered document. */
+    if (*num && db_fts_put(db, "document", att, atitle, arena_printf(a, "%s %s", num, fname)) != DB_OK)
+        return fail(err, errlen, "cannot index attachment: %s", db_errmsg(db));
+    return 0;
+}
+
+/* Write one article (and its attachment) from record r. */
+static int load_article(Db *db, Arena *a, const char *files_dir, const DemoRec *r, int64_t now,
+                        char *err, size_t errlen)
+{
+    int64_t cat = category_id(db, r->category);
+    if (cat <= 0)
+        return fail(err, errlen, "%s:%d: unknown category %s", DEMO_ARTICLES, r->line, r->category);
+    int64_t pub = 0;
+    if (vn_parse_datetime(r->date, &pub) != 0)
+        return fail(err, errlen, "%s:%d: bad date %s", DEMO_ARTICLES, r->line, r->date);
+    const char *title = vn_clean(a, r->title);
+    const char *summary = vn_clean(a, r->summary ? r->summary : "");
+    const char *body = vn_clean(a, r->body);
+    const char *author = vn_clean(a, r->author ? r->author : "");
+    if (!title || !summary || !body || !author || !*title || vn_char_count(title) > 300 ||
+        vn_char_count(summary) > 1000 || vn_char_count(author) > 200)
+        return fail(err, errlen, "%s:%d: title, summary or author invalid or too long",
+                    DEMO_ARTICLES, r->line);
+    /* A slug already taken (a real article with the same title) gets -2, -3 ... */
+    const char *base = rec_slug(a, r), *slug = base;
+    for (int k = 2; db_int(db, -1, "SELECT COUNT(*) FROM articles WHERE slug = ?1", "t", slug) != 0;
+         k++) {
+        if (k > 100) return fail(err, errlen, "%s:%d: no free slug", DEMO_ARTICLES, r->line);
+        slug = arena_printf(a, "%s-%d", base, k);
+    }
+    const char *status = pub <= now ? "published" : "scheduled";
+    int64_t created = pub < now ? pub : now;
+    Stmt *st = db_prepare(db,
+        "INSERT INTO articles (category_id, title, slug, summary, body, author, status, "
+        "published_at, featured, created_at, updated_at, revision, is_sample) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1, ?11)");
+    if (!st) return fail(err, errlen, "database error: %s", db_errmsg(db));
+    db_bindf(st, "lttttttlili", cat, title, slug, summary, body, author, status, pub,
+             r->featured ? 1 : 0, created, r->sample ? 1 : 0);
+    int rc = db_step(st);
+    db_done(st);
+    if (rc != DB_DONE) return fail(err, errlen, "cannot write article: %s", db_errmsg(db));
+    int64_t id = db_last_id(db);
+    if (db_exec(db,
+                "INSERT INTO article_revisions (article_id, revision, title, summary, body, "
+                "author, status, edited_by, edited_at) VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6, NULL, ?7)",
+                "ltttttl", id, title, summary, body, author, status, created) != DB_OK)
+        return fail(err, errlen, "cannot write revision: %s", db_errmsg(db));
+    /* Same search entry as content.c: title, then summary and body. */
+    if (db_fts_put(db, "article", id, title, arena_printf(a, "%s\n\n%s", summary, body)) != DB_OK)
+        return fail(err, errlen, "cannot index article: %s", db_errmsg(db));
+    if (r->attach) return load_attachment(db, a, files_dir, r, id, title, now, err, errlen);
+    return 0;
+}
+
+int demo_load(Db *db, const char *files_dir, int64_t now, char *err, size_t errlen)
+{
+    if (err && errlen) err[0] = '\0';
+    const EmbeddedFile *f = embedded_find(DEMO_ARTICLES);
+    if (!f) return fail(err, errlen, "%s is not embedded in this build", DEMO_ARTICLES);
+    Arena *a = arena_new();
+    int ret = -1;
+    DemoRec *recs = NULL;
+    size_t n = 0;
+    if (demo_parse(a, arena_strndup(a, (const char *)f->data, f->len), &recs, &n, err, errlen) != 0)
+        goto out;
+    const DemoRec *seed = NULL;
+    for (size_t i = 0; i < n && !seed; i++)
+        if (!recs[i].sample) seed = &recs[i];
+    if (!seed) { fail(err, errlen, "%s has no real (sample: 0) article", DEMO_ARTICLES); goto out; }
+    int64_t exists = db_int(db, -1, "SELECT COUNT(*) FROM articles WHERE slug = ?1", "t",
+                            rec_slug(a, seed));
+    if (exists < 0) { fail(err, errlen, "database error: %s", db_errmsg(db)); goto out; }
+    if (exists > 0) { ret = 0; goto out; }   /* already loaded */
+
+    if (db_begin(db) != DB_OK) { fail(err, errlen, "cannot begin: %s", db_errmsg(db)); goto out; }
+    if (load_settings(db) != 0) { fail(err, errlen, "cannot write settings: %s", db_errmsg(db)); goto undo; }
+    if (load_categories(db) != 0) { fail(err, errlen, "cannot write categories: %s", db_errmsg(db)); goto undo; }
+    if (load_councils(db, a, err, errlen) != 0) goto undo;
+    int samples = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (load_article(db, a, files_dir, &recs[i], now, err, errlen) != 0) goto undo;
+        samples += recs[i].sample;
+    }
+    if (audit(db, 0, "demo", now, "demo.load", "site", 0,
+              arena_printf(a, "Nạp nội dung minh họa: %zu bài viết (%d bài mẫu)", n, samples)) != 0) {
+        fail(err, errlen, "cannot write the audit log: %s", db_errmsg(db));
+        goto undo;
+    }
+    if (db_commit(db) != DB_OK) { fail(err, errlen, "cannot commit: %s", db_errmsg(db)); goto undo; }
+    ret = 0;
+    goto out;
+undo:
+    db_rollback(db);
+out:
+    arena_free(a);
+    return ret;
+}
+
+/* ------------------------------------------------------------ removing */
+
+/* Ids (first column) of every row sql returns, in the arena; NULL on error. */
+static int64_t *collect_ids(Db *db, Arena *a, const char *sql, size_t *count)
+{
+    size_t n = 0, cap = 16;
+    int64_t *ids = arena_alloc(a, cap * sizeof *ids);
+    Stmt *st = db_prepare(db, sql);
+    if (!st) return NULL;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (n == cap) {
+            ids = arena_realloc(a, ids, cap * sizeof *ids, 2 * cap * sizeof *ids);
+            cap *= 2;
+        }
+        ids[n++] = db_col_int(st, 0);
+    }
+    db_done(st);
+    *count = n;
+    return rc == DB_DONE ? ids : NULL;
+}
+
+int demo_remove(Db *db, const char *files_dir, char *err, size_t errlen)
+{
+    if (err && errlen) err[0] = '\0';
+    Arena *a = arena_new();
+    int ret = -1;
+    size_t nart = 0, natt = 0, nfile = 0;
+    const char **gone = NULL;   /* sha256 of files rows deleted: bytes to unlink after commit */
+    size_t ngone = 0;
+    if (db_begin(db) != DB_OK) { fail(err, errlen, "cannot begin: %s", db_errmsg(db)); goto out; }
+    int64_t *arts = collect_ids(db, a, "SELECT id FROM articles WHERE is_sample = 1", &nart);
+    int64_t *atts = collect_ids(db, a,
+        "SELECT id FROM attachments WHERE article_id IN (SELECT id FROM articles WHERE is_sample = 1)",
+        &natt);
+    int64_t *files = collect_ids(db, a,
+        "SELECT DISTINCT file_id FROM attachments WHERE article_id IN "
+        "(SELECT id FROM articles WHERE is_sample = 1) UNION "
+        "SELECT cover_file_id FROM articles WHERE is_sample = 1 AND cover_file_id IS NOT NULL",
+        &nfile);
+    if (!arts || !atts || !files) goto dberr;
+    for (size_t i = 0; i < nart; i++)
+        if (db_fts_delete(db, "article", arts[i]) != DB_OK) goto dberr;
+    for (size_t i = 0; i < natt; i++)
+        if (db_fts_delete(db, "document", atts[i]) != DB_OK) goto dberr;
+    if (db_exec(db, "DELETE FROM attachments WHERE article_id IN "
+                    "(SELECT id FROM articles WHERE is_sample = 1)", "") != DB_OK ||
+        db_exec(db, "DELETE FROM article_revisions WHERE article_id IN "
+                    "(SELECT id FROM articles WHERE is_sample = 1)", "") != DB_OK ||
+        db_exec(db, "DELETE FROM articles WHERE is_sample = 1", "") != DB_OK)
+        goto dberr;
+
+    /* Files only the removed content used. */
+    gone = arena_alloc(a, (nfile + 1) * sizeof *gone);
+    for (size_t i = 0; i < nfile; i++) {
+        int64_t used = db_int(db, -1,
+            "SELECT (SELECT COUNT(*) FROM attachments WHERE file_id = ?1) + "
+            "(SELECT COUNT(*) FROM articles WHERE cover_file_id = ?1)", "l", files[i]);
+        if (used < 0) goto dberr;
+        if (used > 0) continue;
+        char *sha = db_text(db, a, "SELECT sha256 FROM files WHERE id = ?1", "l", files[i]);
+        if (db_exec(db, "DELETE FROM files WHERE id = ?1", "l", files[i]) != DB_OK) goto dberr;
+        if (sha) gone[ngone++] = sha;
+    }
+
+    /* Sample categories left empty, children before parents. */
+    for (int round = 0; round < 16; round++) {
+        if (db_exec(db, "DELETE FROM categories WHERE is_sample = 1 "
+                        "AND NOT EXISTS (SELECT 1 FROM articles x WHERE x.category_id = categories.id) "
+                        "AND NOT EXISTS (SELECT 1 FROM categories k WHERE k.parent_id = categories.id)",
+                    "") != DB_OK)
+            goto dberr;
+        if (db_changes(db) == 0) break;
+    }
+    /* Sample users: keep the history they appear in, without the link. */
+    if (db_exec(db, "UPDATE audit_log SET user_id = NULL WHERE user_id IN "
+                    "(SELECT id FROM users WHERE is_sample = 1)", "") != DB_OK ||
+        db_exec(db, "UPDATE articles SET created_by = NULL WHERE created_by IN "
+                    "(SELECT id FROM users WHERE is_sample = 1)", "") != DB_OK ||
+        db_exec(db, "UPDATE article_revisions SET edited_by = NULL WHERE edited_by IN "
+                    "(SELECT id FROM users WHERE is_sample = 1)", "") != DB_OK ||
+        db_exec(db, "DELETE FROM sessions WHERE user_id IN "
+                    "(SELECT id FROM users WHERE is_sample = 1)", "") != DB_OK ||
+        db_exec(db, "DELETE FROM users WHERE is_sample = 1", "") != DB_OK)
+        goto dberr;
+
+    for (size_t i = demo_settings_sample_from; i < sizeof demo_settings / sizeof demo_settings[0]; i++)
+        if (db_exec(db, "DELETE FROM settings WHERE key = ?1 AND value = ?2", "tt",
+                    demo_settings[i].key, demo_settings[i].value) != DB_OK)
+            goto dberr;
+    if (db_exec(db, "DELETE FROM settings WHERE key = 'demo_loaded'", "") != DB_OK) goto dberr;
+    if (audit(db, 0, "demo", (int64_t)time(NULL), "demo.remove", "site", 0,
+              arena_printf(a, "Xoá nội dung minh họa: %zu bài viết, %zu tệp đính kèm", nart, natt)) != 0)
+        goto dberr;
+    if (db_commit(db) != DB_OK) goto dberr;
+    /* The rows are gone for good: now the bytes.  A failure here only
+     * leaves an unreferenced file, which a later identical upload reuses. */
+    for (size_t i = 0; i < ngone; i++) {
+        const char *path = store_path(a, files_dir, gone[i]);
+        if (unlink(path) != 0 && errno != ENOENT)
+            log_warn("demo: cannot remove %s: %s", path, strerror(errno));
+    }
+    ret = 0;
+    goto out;
+dberr:
+    fail(err, errlen, "database error: %s", db_errmsg(db));
+    db_rollback(db);
+out:
+    arena_free(a);
+    return ret;
+}
