@@ -610,9 +610,15 @@ int demo_remove(Db *db, const char *files_dir, char *err, size_t errlen)
     /* The rows are gone for good: now the bytes.  A failure here only
      * leaves an unreferenced file, which a later identical upload reuses. */
     for (size_t i = 0; i < ngone; i++) {
-        const char *path = store_path(a, files_dir, gone[i]);
+        char *path = store_path(a, files_dir, gone[i]);
         if (unlink(path) != 0 && errno != ENOENT)
             log_warn("demo: cannot remove %s: %s", path, strerror(errno));
+        /* and its <aa>/ directory once empty (fails harmlessly otherwise) */
+        char *slash = strrchr(path, '/');
+        if (slash) {
+            *slash = '\0';
+            rmdir(path);
+        }
     }
     ret = 0;
     goto out;
