@@ -58,18 +58,22 @@ static const char *action_label(const char *action)
         {"login", "Đăng nhập"},
         {"logout", "Đăng xuất"},
         {"login_failed", "Đăng nhập sai"},
-        {"user_create", "Tạo người dùng"},
-        {"user_role", "Đổi vai trò"},
-        {"user_disable", "Khóa tài khoản"},
-        {"user_enable", "Mở khóa tài khoản"},
-        {"user_password", "Đặt lại mật khẩu"},
-        {"article_create", "Tạo bài viết"},
-        {"article_update", "Sửa bài viết"},
-        {"article_status", "Đổi trạng thái bài viết"},
-        {"category_create", "Tạo chuyên mục"},
-        {"category_update", "Sửa chuyên mục"},
-        {"attachment_add", "Thêm tệp đính kèm"},
-        {"attachment_delete", "Xóa tệp đính kèm"},
+        {"user.create", "Tạo người dùng"},
+        {"user.role", "Đổi vai trò"},
+        {"user.disable", "Khóa tài khoản"},
+        {"user.enable", "Mở khóa tài khoản"},
+        {"user.password", "Đặt lại mật khẩu"},
+        {"article.create", "Tạo bài viết"},
+        {"article.update", "Sửa bài viết"},
+        {"article.publish", "Xuất bản bài viết"},
+        {"article.unpublish", "Gỡ xuất bản bài viết"},
+        {"article.archive", "Lưu trữ bài viết"},
+        {"category.create", "Tạo chuyên mục"},
+        {"category.update", "Sửa chuyên mục"},
+        {"attachment.add", "Thêm tệp đính kèm"},
+        {"attachment.delete", "Xóa tệp đính kèm"},
+        {"demo.load", "Nạp dữ liệu mẫu"},
+        {"demo.remove", "Gỡ dữ liệu mẫu"},
     };
     for (size_t i = 0; i < sizeof labels / sizeof *labels; i++)
         if (!strcmp(labels[i].code, action)) return labels[i].label;
@@ -382,7 +386,7 @@ static int user_change(Req *r, const char *action, int64_t id, const char *role,
         detail = uname;
     }
     if (audit(db, r->user ? r->user->id : 0, r->user ? r->user->username : "", r->now,
-              arena_printf(r->arena, "user_%s", action), "user", id, detail) != 0)
+              arena_printf(r->arena, "user.%s", action), "user", id, detail) != 0)
         goto dberr;
     if (db_commit(db) != DB_OK) goto dberr;
     return 0;
@@ -424,7 +428,7 @@ int page_admin_user_save(Req *r)
                           req_form(r, "password"), r->now, &err) != 0)
             return users_render(r, 400, err, &f);
         int64_t id = db_int(r->db, 0, "SELECT id FROM users WHERE username = ?1", "t", f.username);
-        audit(r->db, r->user->id, r->user->username, r->now, "user_create", "user", id,
+        audit(r->db, r->user->id, r->user->username, r->now, "user.create", "user", id,
               arena_printf(r->arena, "%s (%s)", f.username, f.role));
         return reply_redirect(r, "/quan-tri/nguoi-dung?xong=tao");
     }
@@ -435,7 +439,7 @@ int page_admin_user_save(Req *r)
         if (auth_user_set_password(r->db, id, req_form(r, "password"), &err) != 0)
             return users_render(r, 400, err, NULL);
         char *uname = db_text(r->db, r->arena, "SELECT username FROM users WHERE id = ?1", "l", id);
-        audit(r->db, r->user->id, r->user->username, r->now, "user_password", "user", id,
+        audit(r->db, r->user->id, r->user->username, r->now, "user.password", "user", id,
               uname ? uname : "");
         /* Resetting one's own password ends one's own session too. */
         if (r->user->id == id) {
