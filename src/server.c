@@ -4,7 +4,6 @@
  * first connection is accepted, so workers never see a half-ready state.
  * Signals are blocked in every thread and taken synchronously here with
  * sigwait, so no handler runs inside a request. */
-#include <arpa/inet.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -12,7 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "config.h"
+#include "captcha.h"
 #include "db.h"
+#include "engage.h"
 #include "http_server.h"
 #include "log.h"
 #include "server.h"
@@ -26,13 +27,6 @@ static volatile int stopping;
 void server_add_task(ServerTask fn)
 {
     if (ntasks < MAX_TASKS) tasks[ntasks++] = fn;
-}
-
-static int is_loopback(const char *addr)
-{
-    struct in_addr a4;
-    if (inet_pton(AF_INET, addr, &a4) == 1) return (ntohl(a4.s_addr) >> 24) == 127;
-    return !strcmp(addr, "::1");
 }
 
 static void *task_thread(void *arg)
@@ -55,14 +49,21 @@ int server_run(char *err, size_t errlen)
         snprintf(url, sizeof url, strchr(cfg.listen, ':') ? "http://[%s]:%d" : "http://%s:%d", cfg.listen, cfg.port);
         cfg.site_url = url;
     }
-    if (cfg.test_mode && !is_loopback(cfg.listen)) {
+    if (cfg.test_mode && !captcha_test_mode_allowed(cfg.listen)) {
         snprintf(err, errlen, "test_mode is only allowed on a loopback address, not %s", cfg.listen);
         return -1;
     }
     if (tmpl_load(cfg.template_dir, err, errlen) != 0) return -1;
     Db *db = db_open(cfg.db_path, 1, err, errlen);
     if (!db) return -1;
+    if (engage_start(db) != 0) {
+        db_close(db);
+        snprintf(err, errlen, "cannot initialise the visitor secret in %s", cfg.db_path);
+        return -1;
+    }
     db_close(db);
+    http_after_hook = engage_after_request;
+    server_add_task(engage_task);
     db_set_path(cfg.db_path);
 
     sigset_t set;
