@@ -245,6 +245,8 @@ static Val *menu_build(Req *r, const char *active_slug)
     val_set_bool(home, "active", strcmp(path, "/") == 0);
     val_push(menu, home);
     if (!r->db) return menu;
+    /* The document list belongs under the "van-ban" category's menu item. */
+    if (!active_slug && strcmp(path, "/van-ban") == 0) active_slug = "van-ban";
     Stmt *st = db_prepare(r->db,
         "SELECT name, slug FROM categories WHERE in_menu = 1 AND parent_id IS NULL"
         " ORDER BY position, id");
@@ -423,13 +425,22 @@ int page_home(Req *r)
             " ORDER BY COALESCE(a.published_at, a.created_at) DESC, a.id DESC LIMIT ?3");
         if (!as) return reply_error(r, 500, NULL);
         db_bindf(as, "lli", (int64_t)r->now, (int64_t)cats[i].id, HOME_PER_CATEGORY);
-        Val *items = article_list(r, as);
-        if (!items) return reply_error(r, 500, NULL);
-        if (val_len(items) == 0) continue;
-        Val *sec = val_map(a);
+        /* The newest with its summary, the others as headlines. */
+        Val *sec = val_map(a), *items = val_list(a);
+        int n = 0;
+        while ((rc = db_step(as)) == DB_ROW) {
+            Val *it = article_item(r, as);
+            if (n++ == 0) val_set(sec, "top", it);
+            else val_push(items, it);
+        }
+        db_done(as);
+        if (rc != DB_DONE) return reply_error(r, 500, NULL);
+        if (n == 0) continue;
         val_set_str(sec, "name", cats[i].name);
+        val_set_str(sec, "slug", cats[i].slug);
         val_set_str(sec, "url", category_url(a, cats[i].slug));
         val_set(sec, "articles", items);
+        val_set_bool(sec, "has_more", val_len(items) > 0);
         val_push(sections, sec);
     }
     val_set(ctx, "sections", sections);
