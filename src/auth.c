@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "auth.h"
+#include "visitor.h"
 #include "config.h"
 #include "content.h"
 #include "log.h"
@@ -449,10 +450,18 @@ static const char *session_cookie(Req *r)
     return req_cookie(r, SESSION_COOKIE);
 }
 
+/* Anonymous visitors get the day's public form token (visitor.h) as their
+ * CSRF token, so public forms are checked by the same code as staff ones. */
+static void anonymous_csrf(Req *r)
+{
+    char t[33];
+    r->csrf = visitor_public_token(r->now, 0, t) == 0 ? arena_strdup(r->arena, t) : "";
+}
+
 int auth_load(Req *r)
 {
     r->user = NULL;
-    r->csrf = "";
+    anonymous_csrf(r);
     const char *tok = session_cookie(r);
     if (!tok || !is_hex(tok, 32)) return 0;
     char th[65];
@@ -537,7 +546,7 @@ void auth_logout(Req *r)
     }
     reply_cookie(r, SESSION_COOKIE, "", 0, 0);
     r->user = NULL;
-    r->csrf = "";
+    anonymous_csrf(r);
 }
 
 /* ---- sign-in throttling ----------------------------------------------- */
@@ -752,5 +761,8 @@ int auth_check_csrf(Req *r)
     if (!same_origin(r)) return 0;
     const char *tok = req_form(r, "csrf");
     if (!tok || !*tok) tok = req_header(r, "X-CSRF-Token");
-    return auth_token_equal(r->csrf, tok);
+    if (auth_token_equal(r->csrf, tok)) return 1;
+    /* Anonymous: a form fetched before midnight still posts after it. */
+    char y[33];
+    return !r->user && visitor_public_token(r->now, 1, y) == 0 && auth_token_equal(y, tok);
 }

@@ -204,3 +204,19 @@ void visitor_reset(void)
     visitor_day_key_day = 0;
     pthread_mutex_unlock(&visitor_mu);
 }
+
+int visitor_public_token(int64_t now, int days_ago, char out[33])
+{
+    uint8_t mac[crypto_auth_BYTES];
+    int day = vn_day_number(now - (int64_t)days_ago * 86400);
+    uint8_t msg[5] = {'p', (uint8_t)(day >> 24), (uint8_t)(day >> 16), (uint8_t)(day >> 8), (uint8_t)day};
+    int rc = -1;
+    pthread_mutex_lock(&visitor_mu);
+    if (visitor_have_cookie_key) {
+        crypto_auth(mac, msg, sizeof msg, visitor_cookie_key);
+        rc = 0;
+    }
+    pthread_mutex_unlock(&visitor_mu);
+    if (rc == 0) sodium_bin2hex(out, 33, mac, 16);
+    return rc;
+}

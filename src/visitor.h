@@ -49,6 +49,15 @@ int visitor_day_hash(const char *ip, const char *user_agent, int64_t now,
  * not a numeric address. */
 int visitor_net_hash(const char *ip, int64_t now, uint8_t out[VISITOR_HASH_BYTES]);
 
+/* Public form token for anonymous visitors' POST forms (ratings, comments,
+ * votes): hex HMAC of the local day number under the cookie key, the same
+ * for every visitor that day, so pages that carry it stay cacheable.  With
+ * the same-origin check it stops cross-site form posts; abuse by scripts is
+ * handled by caps and the verification code, not by this token.
+ * days_ago 0 = today, 1 = yesterday (accepted too, around midnight).
+ * 0, or -1 before visitor_init. */
+int visitor_public_token(int64_t now, int days_ago, char out[33]);
+
 /* Wipe the keys (shutdown, tests).  visitor_init must be called again
  * before cookies can be made. */
 void visitor_reset(void);

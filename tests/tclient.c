@@ -81,6 +81,7 @@ static int spawn(TServer *s)
     s->pid = pid;
     /* Wait up to 10 s for /healthz. */
     TClient *c = tc_new(s);
+    c->quiet = 1;   /* connection refused is expected until it listens */
     for (int i = 0; i < 200; i++) {
         TResp *r = tc_get(c, "/healthz");
         if (r && r->status == 200) { tc_free(c); return 0; }
@@ -214,7 +215,7 @@ static TResp *perform(TClient *c, const char *method, const char *path, struct c
     c->last.headers = head.p ? head.p : strdup("");
     if (rc != CURLE_OK) {
         c->last.status = 0;
-        fprintf(stderr, "tclient: %s %s: %s\n", method, path, curl_easy_strerror(rc));
+        if (!c->quiet) fprintf(stderr, "tclient: %s %s: %s\n", method, path, curl_easy_strerror(rc));
     } else {
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &c->last.status);
     }

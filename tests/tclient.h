@@ -37,6 +37,7 @@ typedef struct TClient {
     char csrf[128];     /* after tc_login: the session's CSRF token */
     const char *user_agent; /* default "hoidong-tests/1.0" */
     const char *ip;     /* bind to this loopback address (e.g. "127.0.0.2"), NULL = default */
+    int quiet;          /* do not report transport errors on stderr */
     TResp last;
 } TClient;
 
