@@ -34,4 +34,10 @@ static inline ReqInternal *req_internal(Req *r) { return (ReqInternal *)r; }
 
 Req *req_create(struct MHD_Connection *conn, const char *url, const char *method);
 void req_destroy(Req *r);
+
+/* http_range.c: parse a Range header for a representation of size bytes.
+ * 1: one satisfiable range, *from and *len set (206); 0: ignore the header
+ * (absent, malformed, several ranges: 200 with everything); -1: valid but
+ * unsatisfiable (416). */
+int http_parse_range(const char *header, uint64_t size, uint64_t *from, uint64_t *len);
 #endif

@@ -80,7 +80,7 @@ static enum MHD_Result on_post_data(void *cls, enum MHD_ValueKind kind, const ch
             u->fd = mkstemp(path);
             if (u->fd < 0) {
                 log_error("upload temp file in %s: %s", ri->tmp_dir, strerror(errno));
-                ri->body_error = 500;
+                ri->body_error = errno == ENOSPC || errno == EDQUOT ? 503 : 500;
                 return MHD_NO;
             }
             u->path = path;
@@ -105,7 +105,7 @@ static enum MHD_Result on_post_data(void *cls, enum MHD_ValueKind kind, const ch
             if (w < 0) {
                 if (errno == EINTR) continue;
                 log_error("upload write: %s", strerror(errno));
-                ri->body_error = errno == ENOSPC ? 503 : 500;
+                ri->body_error = errno == ENOSPC || errno == EDQUOT ? 503 : 500;
                 return MHD_NO;
             }
             done += (size_t)w;
@@ -232,24 +232,18 @@ static struct MHD_Response *file_response(Req *r, int *status)
     const char *ifrange = req_header(r, "If-Range");
     int partial = 0;
     if (range && (!ifrange || (etag && !strcmp(ifrange, etag)))) {
-        unsigned long long a = 0, b = 0;
-        int got;
-        if (!strncmp(range, "bytes=-", 7) && sscanf(range + 7, "%llu", &b) == 1 && b > 0) {
-            if (b > size) b = size;
-            from = size - b; len = b; partial = 1;
-        } else if ((got = sscanf(range, "bytes=%llu-%llu", &a, &b)) >= 1 && !strchr(range, ',')) {
-            if (a >= size) {
-                close(fd);
-                *status = 416;
-                struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-                char cr[64];
-                snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)size);
-                MHD_add_response_header(resp, "Content-Range", cr);
-                return resp;
-            }
-            if (got < 2 || b >= size) b = size - 1;
-            if (b >= a) { from = a; len = b - a + 1; partial = 1; }
+        /* The parsing is in http_range.c (a pure function, fuzzed). */
+        int pr = http_parse_range(range, size, &from, &len);
+        if (pr < 0) {
+            close(fd);
+            *status = 416;
+            struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+            char cr[64];
+            snprintf(cr, sizeof cr, "bytes */%llu", (unsigned long long)size);
+            MHD_add_response_header(resp, "Content-Range", cr);
+            return resp;
         }
+        partial = pr == 1;
     }
     struct MHD_Response *resp = MHD_create_response_from_fd_at_offset64(len, fd, from);
     if (!resp) { close(fd); *status = 500; return NULL; }
@@ -323,10 +317,31 @@ static enum MHD_Result respond(Req *r, int status)
     return ret;
 }
 
+/* ---- storage full (issue 4: durability) -------------------------------
+ * A write that fails because the disk is full (SQLite's SQLITE_FULL, seen
+ * as DB_FULL on the thread's connection, or ENOSPC while an upload is
+ * spooled) is answered 503 with this message instead of a generic error,
+ * whatever the handler made of the failure; reads keep working, and the
+ * next write succeeds once space returns (nothing is latched). */
+static const char STORAGE_FULL_MSG[] =
+    "Hệ thống tạm thời không thể lưu dữ liệu vì bộ nhớ lưu trữ của máy chủ đã đầy. "
+    "Nội dung bạn gửi chưa được lưu; vui lòng thử lại sau ít phút. "
+    "Các trang vẫn xem được bình thường.";
+
+static int reply_storage_full(Req *r)
+{
+    log_error("storage full: %s %s answered 503 [incident %s]", r->method, r->path, r->incident);
+    buf_reset(&r->out);
+    r->file_path = NULL;
+    reply_header(r, "Retry-After", "120");
+    return reply_error(r, 503, STORAGE_FULL_MSG);
+}
+
 /* Run the request: route, permission, CSRF, handler. Returns the status. */
 static int dispatch(Req *r, const Route *rt, int route_status)
 {
     ReqInternal *ri = req_internal(r);
+    if (ri->body_error == 503) return reply_storage_full(r);   /* ENOSPC spooling an upload */
     if (ri->body_error) return reply_error(r, ri->body_error, NULL);
     if (!rt) {
         if (route_status == 405) reply_header(r, "Allow", "GET, HEAD, POST");
@@ -336,6 +351,7 @@ static int dispatch(Req *r, const Route *rt, int route_status)
     if (needs_db) {
         r->db = db_thread();
         if (!r->db) return reply_error(r, 503, NULL);
+        db_clear_error(r->db);   /* storage full: judge this request's writes only */
         if (auth_load(r) != 0) return reply_error(r, 500, NULL);
     }
     if (rt->role > ROLE_NONE) {
@@ -356,7 +372,11 @@ static int dispatch(Req *r, const Route *rt, int route_status)
         return reply_error(r, 403, "Yêu cầu không hợp lệ (mã bảo vệ biểu mẫu sai hoặc đã hết hạn). "
                                    "Vui lòng tải lại trang và thử lại.");
     if (r->body_too_large) return reply_error(r, 413, NULL);
-    return rt->handler(r);
+    int status = rt->handler(r);
+    /* Storage full: a handler that failed after the disk filled up (its own
+     * 500, or a form re-rendered with a generic error) answers 503. */
+    if (status >= 400 && r->db && db_last_error(r->db) == DB_FULL) status = reply_storage_full(r);
+    return status;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
