@@ -144,10 +144,85 @@ const char *const db_migrations[] = {
 "  PRIMARY KEY (day, article_id)\n"
 ");\n"
 "CREATE INDEX stats_article_daily_article ON stats_article_daily(article_id, day);\n",
-/* 3: ratings and comments (placeholder: replaced by the engagement work in this session) */
-"SELECT 1;\n",
-/* 4: polls and website links (placeholder: replaced by the engagement work in this session) */
-"SELECT 1;\n",
+/* 3: ratings and comments (engage_rating.c, engage_comment.c).
+ * A rating's visitor is a keyed hash (hex) of the anonymous visitor id,
+ * never the cookie value itself; rating_totals keeps count and sum per
+ * article, updated in the same transaction as the rating, so the article
+ * page reads one row.  A comment's email is never shown or exported;
+ * flags holds moderator hints ("links").  Replies by staff have parent_id
+ * and is_staff = 1. */
+"CREATE TABLE ratings (\n"
+"  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+"  visitor TEXT NOT NULL,\n"
+"  stars INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),\n"
+"  created_at INTEGER NOT NULL,\n"
+"  updated_at INTEGER NOT NULL,\n"
+"  is_sample INTEGER NOT NULL DEFAULT 0,\n"
+"  PRIMARY KEY (article_id, visitor)\n"
+");\n"
+"CREATE TABLE rating_totals (\n"
+"  article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,\n"
+"  count INTEGER NOT NULL DEFAULT 0,\n"
+"  sum INTEGER NOT NULL DEFAULT 0\n"
+");\n"
+"CREATE TABLE comments (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+"  parent_id INTEGER REFERENCES comments(id) ON DELETE CASCADE,\n"
+"  name TEXT NOT NULL,\n"
+"  email TEXT NOT NULL DEFAULT '',\n"
+"  body TEXT NOT NULL,\n"
+"  status TEXT NOT NULL CHECK (status IN ('pending','approved','rejected','spam')),\n"
+"  flags TEXT NOT NULL DEFAULT '',\n"
+"  is_staff INTEGER NOT NULL DEFAULT 0,\n"
+"  created_at INTEGER NOT NULL,\n"
+"  moderated_by INTEGER REFERENCES users(id) ON DELETE SET NULL,\n"
+"  moderated_at INTEGER,\n"
+"  is_sample INTEGER NOT NULL DEFAULT 0\n"
+");\n"
+"CREATE INDEX comments_article ON comments(article_id, status, created_at);\n"
+"CREATE INDEX comments_status ON comments(status, created_at);\n"
+"CREATE INDEX comments_parent ON comments(parent_id);\n",
+/* 4: polls and website links (engage_poll.c).  A poll's counts (votes per
+ * option, voters per poll) are kept in the vote's own transaction, so they
+ * are exact without counting rows.  poll_voters holds only a keyed hash of
+ * the visitor cookie id and the poll (see engage_poll.h), never the choice
+ * made: ballots stay secret and no voter is identifiable from the table. */
+"CREATE TABLE polls (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  question TEXT NOT NULL,\n"
+"  multiple INTEGER NOT NULL DEFAULT 0,\n"
+"  opens_at INTEGER,\n"                    /* NULL: as soon as it is open */
+"  closes_at INTEGER,\n"                   /* NULL: until closed by hand */
+"  status TEXT NOT NULL CHECK (status IN ('draft','open','closed','archived')),\n"
+"  voters INTEGER NOT NULL DEFAULT 0,\n"
+"  created_at INTEGER NOT NULL,\n"
+"  updated_at INTEGER NOT NULL,\n"
+"  is_sample INTEGER NOT NULL DEFAULT 0\n"
+");\n"
+"CREATE INDEX polls_status ON polls(status, opens_at);\n"
+"CREATE TABLE poll_options (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  poll_id INTEGER NOT NULL REFERENCES polls(id) ON DELETE CASCADE,\n"
+"  label TEXT NOT NULL,\n"
+"  position INTEGER NOT NULL DEFAULT 0,\n"
+"  votes INTEGER NOT NULL DEFAULT 0\n"
+");\n"
+"CREATE INDEX poll_options_poll ON poll_options(poll_id, position);\n"
+"CREATE TABLE poll_voters (\n"
+"  poll_id INTEGER NOT NULL REFERENCES polls(id) ON DELETE CASCADE,\n"
+"  visitor TEXT NOT NULL,\n"               /* hex keyed hash, see poll_voter_key */
+"  PRIMARY KEY (poll_id, visitor)\n"
+");\n"
+"CREATE TABLE links (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  name TEXT NOT NULL,\n"
+"  url TEXT NOT NULL,\n"
+"  logo_file_id INTEGER REFERENCES files(id),\n"
+"  position INTEGER NOT NULL DEFAULT 0,\n"
+"  is_sample INTEGER NOT NULL DEFAULT 0\n"
+");\n"
+"CREATE INDEX links_position ON links(position, id);\n",
 /* 5: search and feeds (placeholder: replaced by the search work in this session) */
 "SELECT 1;\n",
 NULL
