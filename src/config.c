@@ -125,28 +125,67 @@ static char *trim(char *s)
     return s;
 }
 
-int config_load_file(Config *c, const char *path, char *err, size_t errlen)
+/* Parse "key = value" lines from text (see config.h).  Lines may have any
+ * length; name is what messages call the source ("hoidong.conf"). */
+int config_load_string(Config *c, const char *text, const char *name, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) { snprintf(err, errlen, "%s: %s", path, strerror(errno)); return -1; }
-    char line[1024], msg[256];
-    int lineno = 0, rc = 0;
-    while (fgets(line, sizeof line, f)) {
+    char msg[256];
+    int lineno = 0;
+    if (!name) name = "<config>";
+    for (const char *p = text ? text : ""; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = malloc(n + 1);
+        if (!line) { fputs("out of memory\n", stderr); abort(); }
+        memcpy(line, p, n);
+        line[n] = 0;
+        p += n + (nl != NULL);
         lineno++;
         char *s = trim(line);
-        if (!*s || *s == '#') continue;
-        char *eq = strchr(s, '=');
-        if (!eq) {
-            snprintf(err, errlen, "%s:%d: expected 'key = value'", path, lineno);
-            rc = -1; break;
+        int rc = 0;
+        if (*s && *s != '#') {
+            char *eq = strchr(s, '=');
+            if (!eq) {
+                snprintf(err, errlen, "%s:%d: expected 'key = value'", name, lineno);
+                rc = -1;
+            } else {
+                *eq = 0;
+                if (config_set(c, trim(s), trim(eq + 1), msg, sizeof msg)) {
+                    snprintf(err, errlen, "%s:%d: %s", name, lineno, msg);
+                    rc = -1;
+                }
+            }
         }
-        *eq = 0;
-        if (config_set(c, trim(s), trim(eq + 1), msg, sizeof msg)) {
-            snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
-            rc = -1; break;
-        }
+        free(line);
+        if (rc) return -1;
     }
+    return 0;
+}
+
+/* Read the whole file (a configuration is small: at most 1 MiB) and parse
+ * it with config_load_string. */
+int config_load_file(Config *c, const char *path, char *err, size_t errlen)
+{
+    enum { CONFIG_MAX = 1 << 20 };
+    FILE *f = fopen(path, "r");
+    if (!f) { snprintf(err, errlen, "%s: %s", path, strerror(errno)); return -1; }
+    char *text = malloc(CONFIG_MAX + 1);
+    if (!text) { fputs("out of memory\n", stderr); abort(); }
+    size_t n = fread(text, 1, CONFIG_MAX + 1, f);
+    int bad = ferror(f);
     fclose(f);
+    int rc = -1;
+    if (bad)
+        snprintf(err, errlen, "%s: read error", path);
+    else if (n > CONFIG_MAX)
+        snprintf(err, errlen, "%s: larger than 1 MiB", path);
+    else if (memchr(text, 0, n))
+        snprintf(err, errlen, "%s: contains a NUL byte", path);
+    else {
+        text[n] = 0;
+        rc = config_load_string(c, text, path, err, errlen);
+    }
+    free(text);
     return rc;
 }
 

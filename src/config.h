@@ -27,6 +27,9 @@ extern Config cfg;
 void config_defaults(Config *c);
 /* Read "key = value" lines; returns 0 or -1 with "file:line: reason" in err. */
 int config_load_file(Config *c, const char *path, char *err, size_t errlen);
+/* The same from text in memory (NUL-terminated; NULL = empty); name is used
+ * in messages ("name:line: reason").  Lines may be of any length. */
+int config_load_string(Config *c, const char *text, const char *name, char *err, size_t errlen);
 /* Apply HOIDONG_LISTEN, HOIDONG_PORT, HOIDONG_DB, HOIDONG_FILES, ... ; 0 or -1 with err. */
 int config_load_env(Config *c, char *err, size_t errlen);
 /* Set one key ("port", "db", ...) from text; 0 or -1 with err. */
