@@ -335,9 +335,16 @@ int db_bindf(Stmt *st, const char *types, ...)
     return rc;
 }
 
+/* Remember a failure for db_last_error(); returns rc unchanged. */
+static int note_rc(Db *db, int rc)
+{
+    if (rc < 0 && db && db->last_error != DB_FULL) db->last_error = rc;
+    return rc;
+}
+
 int db_step(Stmt *st)
 {
-    return st ? st->db->ops->step(st) : DB_ERROR;
+    return st ? note_rc(st->db, st->db->ops->step(st)) : DB_ERROR;
 }
 
 int64_t db_col_int(Stmt *st, int col)
@@ -458,17 +465,17 @@ int db_changes(Db *db)
 
 int db_begin(Db *db)
 {
-    return db ? db->ops->begin(db) : DB_ERROR;
+    return db ? note_rc(db, db->ops->begin(db)) : DB_ERROR;
 }
 
 int db_commit(Db *db)
 {
-    return db ? db->ops->commit(db) : DB_ERROR;
+    return db ? note_rc(db, db->ops->commit(db)) : DB_ERROR;
 }
 
 int db_rollback(Db *db)
 {
-    return db ? db->ops->rollback(db) : DB_ERROR;
+    return db ? note_rc(db, db->ops->rollback(db)) : DB_ERROR;
 }
 
 int db_in_transaction(Db *db)
@@ -515,4 +522,15 @@ int db_schema_version(Db *db)
 const char *db_errmsg(Db *db)
 {
     return db ? db->ops->errmsg(db) : "no database connection";
+}
+
+/* The latest failure on this connection (see db.h); DB_OK when none. */
+int db_last_error(Db *db)
+{
+    return db ? db->last_error : DB_ERROR;
+}
+
+void db_clear_error(Db *db)
+{
+    if (db) db->last_error = DB_OK;
 }

@@ -85,6 +85,14 @@ int db_backup(Db *db, const char *dest_path, char *err, size_t errlen);  /* onli
 int db_check(Db *db, char *msg, size_t msglen);   /* 0 ok; -1 with the first problem in msg */
 int db_schema_version(Db *db);
 const char *db_errmsg(Db *db);
+/* The error code (DB_ERROR, DB_CONSTRAINT, DB_FULL) of the latest failing
+ * step/begin/commit/rollback on this connection since db_clear_error(), or
+ * DB_OK.  DB_FULL is sticky until cleared: once the disk was full, later
+ * failures in the same request are its consequence.  The server clears it
+ * before each request and turns a failed write after DB_FULL into a 503
+ * ("storage full") reply. */
+int db_last_error(Db *db);
+void db_clear_error(Db *db);
 
 /* Full-text search (FTS5 on SQLite).  The index holds, per document (kind, id),
  * folded title and body (see vn_fold) plus the original text.

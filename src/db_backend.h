@@ -27,6 +27,7 @@ typedef struct DbOps DbOps;
 /* The common head of every backend connection / statement. */
 struct Db {
     const DbOps *ops;
+    int last_error;     /* db_last_error(): set by db.c, cleared by db_clear_error() */
 };
 struct Stmt {
     Db *db;
@@ -76,6 +77,9 @@ struct DbOps {
     int (*fts_put)(Db *db, const char *kind, int64_t id, const char *title, const char *body,
                    const char *ftitle, const char *fbody);
     int (*fts_delete)(Db *db, const char *kind, int64_t id);
+    /* db_fts_search (db.h); may be NULL (then search answers an error). */
+    int (*fts_search)(Db *db, const char *match, const char *exact, const DbFtsFilter *f,
+                      DbFtsHit *hits, int64_t *total);
 };
 
 extern const DbOps db_sqlite_ops;
