@@ -194,7 +194,7 @@ int article_save(Db *db, Arena *a, const ArticleInput *in, int64_t user_id, cons
             "revision = ?12 WHERE id = ?1");
         if (!st) goto dberr;
         db_bindf(st, "llttttttnill", id, in->category_id, title, slug, summary, body, author,
-                 status, in->featured ? 1 : 0, now, revision);
+                 status, in->featured >= 2 ? 2 : in->featured ? 1 : 0, now, revision);
     } else {
         st = db_prepare(db,
             "INSERT INTO articles (category_id, title, slug, summary, body, author, status, "
@@ -202,7 +202,7 @@ int article_save(Db *db, Arena *a, const ArticleInput *in, int64_t user_id, cons
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, 1, ?12)");
         if (!st) goto dberr;
         db_bindf(st, "lttttttnilni", in->category_id, title, slug, summary, body, author, status,
-                 in->featured ? 1 : 0, now, in->is_sample ? 1 : 0);
+                 in->featured >= 2 ? 2 : in->featured ? 1 : 0, now, in->is_sample ? 1 : 0);
     }
     /* Positional NULL placeholders above ('n') are replaced here: optional values. */
     if (published_at > 0) db_bind_int(st, id > 0 ? 9 : 8, published_at);

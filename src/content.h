@@ -19,7 +19,7 @@ typedef struct ArticleInput {
     const char *author;       /* byline, <= 200 chars */
     const char *status;       /* "draft" | "scheduled" | "published" | "archived" */
     int64_t published_at;     /* 0 = now when publishing */
-    int featured;
+    int featured;             /* 0 no, 1 featured on the home page, 2 pinned as its lead story */
     int is_sample;
 } ArticleInput;
 

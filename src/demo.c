@@ -451,7 +451,8 @@ static int load_article(Db *db, Arena *a, const char *files_dir, const DemoRec *
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1, ?11)");
     if (!st) return fail(err, errlen, "database error: %s", db_errmsg(db));
     db_bindf(st, "lttttttlili", cat, title, slug, summary, body, author, status, pub,
-             r->featured ? 1 : 0, created, r->sample ? 1 : 0);
+             /* the real (non-sample) featured article, the seed, is pinned as the lead story */
+             r->featured ? (r->sample ? 1 : 2) : 0, created, r->sample ? 1 : 0);
     int rc = db_step(st);
     db_done(st);
     if (rc != DB_DONE) return fail(err, errlen, "cannot write article: %s", db_errmsg(db));

@@ -469,7 +469,8 @@ static int render_article_form(Req *r, int status, const ArticleForm *f, const c
     val_set_str(fm, "body", echo_text(a, f->body));
     val_set_str(fm, "author", echo_text(a, f->author));
     val_set_str(fm, "published_at", echo_text(a, f->published_at));
-    val_set_bool(fm, "featured", f->featured);
+    val_set_bool(fm, "featured", f->featured >= 1);
+    val_set_bool(fm, "pinned", f->featured >= 2);
     val_set(ctx, "f", fm);
     const char *cur = f->status && *f->status ? f->status : "draft";
     Val *sopts = val_list(a);
@@ -548,7 +549,7 @@ static int load_article_form(Req *r, int64_t id, ArticleForm *f)
                            .summary = db_col_dup(st, 3, a), .body = db_col_dup(st, 4, a),
                            .author = db_col_dup(st, 5, a), .status = db_col_dup(st, 6, a),
                            .published_at = db_col_is_null(st, 7) ? "" : datetime_local(a, db_col_int(st, 7)),
-                           .featured = db_col_int(st, 8) != 0};
+                           .featured = (int)db_col_int(st, 8)};
     }
     db_done(st);
     return rc == DB_ROW ? 0 : rc == DB_DONE ? 404 : 500;
@@ -580,7 +581,7 @@ int page_admin_article_save(Req *r)
         .summary = req_form(r, "summary"), .body = req_form(r, "body"),
         .author = req_form(r, "author"), .status = req_form(r, "status"),
         .published_at = req_form(r, "published_at"),
-        .featured = req_form(r, "featured") != NULL,
+        .featured = req_form(r, "pinned") ? 2 : req_form(r, "featured") != NULL,
     };
     if (f.id && db_int(r->db, 0, "SELECT COUNT(*) FROM articles WHERE id = ?1", "l", f.id) != 1)
         return reply_error(r, 404, "Không tìm thấy bài viết.");

@@ -383,8 +383,8 @@ int page_home(Req *r)
     /* Featured: the first is the lead story (large, with cover), the
      * others a short list beside it. */
     Stmt *st = db_prepare(r->db, "SELECT " ART_COLS ART_FROM
-        " WHERE " ARTICLE_VISIBLE_SQL " AND a.featured = 1"
-        " ORDER BY COALESCE(a.published_at, a.created_at) DESC, a.id DESC LIMIT ?2");
+        " WHERE " ARTICLE_VISIBLE_SQL " AND a.featured >= 1"
+        " ORDER BY a.featured DESC, COALESCE(a.published_at, a.created_at) DESC, a.id DESC LIMIT ?2");
     if (!st) return reply_error(r, 500, NULL);
     db_bindf(st, "li", (int64_t)r->now, HOME_FEATURED);
     Val *rest = val_list(a);

@@ -127,7 +127,7 @@ TEST(test_load_seed_article)
     CHECK_STR(author, "Nguyễn Hợp");
     CHECK_STR(cat, "hoat-dong-hdnd");
     CHECK_STR(status, "published");
-    CHECK_INT(featured, 1);
+    CHECK_INT(featured, 2);   /* pinned as the home page's lead story */
     CHECK_STR(date_of(a, pub), "12/5/2022");
     CHECK_CONTAINS(summary, "Đề án số 15-ĐA/TU");
     CHECK_CONTAINS(body, "- Tăng cường sự lãnh đạo của các cấp ủy Đảng");
