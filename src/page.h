@@ -30,4 +30,33 @@ int page_admin_category_save(Req *r);
 int page_admin_users(Req *r);
 int page_admin_user_save(Req *r);
 int page_admin_audit(Req *r);
+/* page_engage.c (ratings and comments) */
+/* Add the article page's rating and comment blocks to ctx (key `engage`);
+ * called by page_article.  0, or -1 on a database error. */
+int engage_article_ctx(Req *r, Val *ctx, int64_t article_id, const char *slug);
+int page_rating(Req *r);
+int page_comment_form(Req *r);
+int page_comment_post(Req *r);
+int page_captcha_image(Req *r);
+int page_captcha_peek(Req *r);
+int page_admin_comments(Req *r);
+int page_admin_comment_action(Req *r);
+int page_admin_comment_reply(Req *r);
+/* --- polls, website links, visit statistics (page_poll.c, page_admin_engage.c) --- */
+int page_polls(Req *r);
+int page_poll(Req *r);
+int page_poll_vote(Req *r);
+int page_admin_polls(Req *r);
+int page_admin_poll_save(Req *r);
+int page_admin_poll_status(Req *r);
+int page_admin_links(Req *r);
+int page_admin_link_save(Req *r);
+int page_admin_link_delete(Req *r);
+int page_admin_link_move(Req *r);
+int page_admin_stats(Req *r);
+int page_admin_stats_csv(Req *r);
+int page_admin_stats_base(Req *r);
+/* Add the sidebar's poll, links and stats blocks to ctx.sidebar (called by
+ * page_base_ctx; see page_poll.c). */
+void engage_sidebar(Req *r, Val *sidebar);
 #endif

@@ -363,6 +363,7 @@ Val *page_base_ctx(Req *r)
             val_set_bool(sidebar, "has_docs", 1);
         }
     }
+    engage_sidebar(r, sidebar);   /* poll, links, stats (page_poll.c) */
     val_set(ctx, "sidebar", sidebar);
     return ctx;
 }
@@ -674,6 +675,8 @@ int page_article(Req *r)
     int rc = article_load(r, ctx, slug, &id, &title);
     if (rc == 404) return reply_error(r, 404, "Bài viết này không tồn tại hoặc chưa được đăng.");
     if (rc) return reply_error(r, 500, NULL);
+    /* Ratings and approved comments (page_engage.c). */
+    if (engage_article_ctx(r, ctx, id, slug) != 0) return reply_error(r, 500, NULL);
     r->visit_page = 1;
     r->visit_article = id;
     return reply_page(r, 200, "article", title, ctx);
