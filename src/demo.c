@@ -29,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sodium.h>
 
 #include "buf.h"
 #include "content.h"
@@ -469,6 +470,182 @@ static int load_article(Db *db, Arena *a, const char *files_dir, const DemoRec *
     return 0;
 }
 
+/* ------------------------------------- polls, links, visit statistics (demo_engage) */
+
+/* SAMPLE engagement data (engage_poll.c, stats.c), loaded in the demo's
+ * transaction:
+ *  - the seed page's poll, open, with INVENTED votes totalling 715 voters
+ *    (poll_voters rows with random keys, so the counts stay consistent with
+ *    the table), and an older closed multiple-choice poll: both is_sample;
+ *  - the "Liên kết website" block: real public sites (is_sample = 0, like
+ *    the categories), written only when the site has no links yet;
+ *  - INVENTED visit history for the 60 days before the load day in
+ *    stats_daily and stats_article_daily (plausible numbers from a fixed
+ *    formula of the day, so demo_remove can recognise untouched rows), and
+ *    settings stats_base_total chosen so the all-time total reads
+ *    4.922.512 right after loading, as on the seed page.  The operator sets
+ *    the real starting total on /quan-tri/thong-ke. */
+
+#define DEMO_STATS_DAYS 60
+#define DEMO_STATS_TOTAL 4922512
+
+static const struct { const char *name, *url; } demo_links[] = {
+    {"Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam", "https://quochoi.vn"},
+    {"Cổng Thông tin điện tử Chính phủ", "https://chinhphu.vn"},
+    {"Cổng Giao tiếp điện tử thành phố Hà Nội", "https://hanoi.gov.vn"},
+    {"Cổng Dịch vụ công quốc gia", "https://dichvucong.gov.vn"},
+    {"Cơ sở dữ liệu quốc gia về văn bản pháp luật", "https://vbpl.vn"},
+    {"Báo Đại biểu Nhân dân", "https://daibieunhandan.vn"},
+    {"Báo Hànộimới", "https://hanoimoi.vn"},
+};
+
+/* One demo poll with its options and invented counts. */
+static int demo_poll(Db *db, const char *question, int multiple, const char *status,
+                     int64_t opens, int64_t closes, int64_t voters,
+                     const char *const *labels, const int64_t *votes, int n)
+{
+    Stmt *st = db_prepare(db,
+        "INSERT INTO polls (question, multiple, opens_at, closes_at, status, voters, created_at, "
+        "updated_at, is_sample) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, 1)");
+    if (!st) return -1;
+    db_bindf(st, "tilltll", question, multiple, opens, closes, status, voters, opens);
+    if (closes <= 0) db_bind_null(st, 4);
+    int rc = db_step(st);
+    db_done(st);
+    if (rc != DB_DONE) return -1;
+    int64_t id = db_last_id(db);
+    for (int i = 0; i < n; i++)
+        if (db_exec(db, "INSERT INTO poll_options (poll_id, label, position, votes) VALUES (?1, ?2, ?3, ?4)",
+                    "ltil", id, labels[i], i + 1, votes[i]) != DB_OK)
+            return -1;
+    /* One voter row per counted voter, with random keys: they match no
+     * real visitor, and the table agrees with polls.voters. */
+    for (int64_t v = 0; v < voters; v++) {
+        unsigned char k[32];
+        char hex[65];
+        randombytes_buf(k, sizeof k);
+        sodium_bin2hex(hex, sizeof hex, k, sizeof k);
+        if (db_exec(db, "INSERT INTO poll_voters (poll_id, visitor) VALUES (?1, ?2)", "lt", id, hex) != DB_OK)
+            return -1;
+    }
+    return 0;
+}
+
+/* Invented views and visitors of local day `day` (yyyymmdd) whose start is
+ * t: weekdays busier than weekends, a fixed pseudo-random spread. */
+static void demo_day_counts(int day, int64_t t, int64_t *views, int64_t *visitors)
+{
+    uint32_t h = (uint32_t)day * 2654435761u;
+    h ^= h >> 15;
+    h *= 2246822519u;
+    h ^= h >> 13;
+    int weekday = (int)(((t + 7 * 3600) / 86400 + 4) % 7);   /* 0 = Sunday */
+    int64_t v = 1400 + (int64_t)(h % 1100);
+    if (weekday == 0 || weekday == 6) v = v * 55 / 100;
+    *views = v;
+    *visitors = v * (38 + (int64_t)(h >> 24) % 12) / 100;
+}
+
+/* Invented views of the k-th most popular sample article on a day. */
+static int64_t demo_article_views(int day, int k, int64_t day_views)
+{
+    uint32_t h = (uint32_t)day * 40503u + (uint32_t)k * 2654435761u;
+    h ^= h >> 16;
+    return day_views / (12 + 4 * k) + (int64_t)(h % 17);
+}
+
+static int load_engage(Db *db, Arena *a, int64_t now, char *err, size_t errlen)
+{
+    static const char *const q1[] = {"Rất hữu ích", "Hữu ích", "Bình thường", "Chưa hữu ích"};
+    static const int64_t v1[] = {318, 241, 109, 47};                 /* 715 voters */
+    static const char *const q2[] = {"Kỳ họp HĐND Thành phố", "Hoạt động giám sát",
+                                     "Tiếp xúc cử tri, tiếp công dân", "Văn bản, nghị quyết"};
+    static const int64_t v2[] = {263, 181, 214, 149};                /* 428 voters, several choices each */
+    int64_t day0 = vn_day_start(now);
+    if (demo_poll(db, "Bạn quan tâm nhất đến những nội dung nào trên trang thông tin điện tử?", 1,
+                  "closed", day0 - 200 * 86400 + 8 * 3600, day0 - 120 * 86400 + 17 * 3600, 428,
+                  q2, v2, 4) != 0 ||
+        demo_poll(db, "Đánh giá của bạn về trang thông tin điện tử đoàn ĐBQH và HĐND thành phố Hà Nội", 0,
+                  "open", day0 - 90 * 86400 + 8 * 3600, 0, 715, q1, v1, 4) != 0)
+        return fail(err, errlen, "cannot write demo polls: %s", db_errmsg(db));
+
+    int64_t nlinks = db_int(db, -1, "SELECT COUNT(*) FROM links", "");
+    if (nlinks < 0) return fail(err, errlen, "cannot read links: %s", db_errmsg(db));
+    for (size_t i = 0; nlinks == 0 && i < sizeof demo_links / sizeof demo_links[0]; i++)
+        if (db_exec(db, "INSERT INTO links (name, url, position, is_sample) VALUES (?1, ?2, ?3, 0)",
+                    "tti", demo_links[i].name, demo_links[i].url, (int)i + 1) != DB_OK)
+            return fail(err, errlen, "cannot write links: %s", db_errmsg(db));
+
+    /* The most recent published sample articles get the article views. */
+    int64_t arts[8];
+    int narts = 0;
+    Stmt *st = db_prepare(db, "SELECT id FROM articles WHERE is_sample = 1 AND status = 'published' "
+                              "ORDER BY published_at DESC, id DESC LIMIT 8");
+    if (!st) return fail(err, errlen, "cannot read articles: %s", db_errmsg(db));
+    while (db_step(st) == DB_ROW && narts < 8) arts[narts++] = db_col_int(st, 0);
+    db_done(st);
+    for (int k = DEMO_STATS_DAYS; k >= 1; k--) {
+        int64_t t = day0 - (int64_t)k * 86400;
+        int day = vn_day_number(t);
+        int64_t views, visitors;
+        demo_day_counts(day, t, &views, &visitors);
+        if (db_exec(db, "INSERT INTO stats_daily (day, views, visitors) VALUES (?1, ?2, ?3) "
+                        "ON CONFLICT (day) DO NOTHING", "ill", day, views, visitors) != DB_OK)
+            return fail(err, errlen, "cannot write demo statistics: %s", db_errmsg(db));
+        for (int i = 0; i < narts; i++)
+            if (db_exec(db, "INSERT INTO stats_article_daily (day, article_id, views) VALUES (?1, ?2, ?3) "
+                            "ON CONFLICT (day, article_id) DO NOTHING",
+                        "ill", day, arts[i], demo_article_views(day, i, views)) != DB_OK)
+                return fail(err, errlen, "cannot write demo statistics: %s", db_errmsg(db));
+    }
+    int64_t stored = db_int(db, -1, "SELECT COALESCE(SUM(views), 0) FROM stats_daily", "");
+    if (stored < 0) return fail(err, errlen, "cannot read statistics: %s", db_errmsg(db));
+    int64_t base = stored < DEMO_STATS_TOTAL ? DEMO_STATS_TOTAL - stored : 0;
+    if (db_exec(db, "INSERT INTO settings (key, value) VALUES ('stats_base_total', ?1) "
+                    "ON CONFLICT (key) DO NOTHING", "t", arena_printf(a, "%lld", (long long)base)) != DB_OK ||
+        db_exec(db, "INSERT INTO settings (key, value) VALUES ('demo_stats', ?1) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value", "t",
+                arena_printf(a, "%d %d %lld", vn_day_number(day0 - DEMO_STATS_DAYS * 86400),
+                             vn_day_number(day0 - 86400), (long long)base)) != DB_OK)
+        return fail(err, errlen, "cannot write statistics settings: %s", db_errmsg(db));
+    return 0;
+}
+
+/* Undo load_engage inside demo_remove's transaction: the sample polls
+ * (options and voters cascade by hand, foreign keys may be off), the
+ * history rows that still hold exactly the invented numbers, the views of
+ * sample articles, and stats_base_total while it is still the demo's.
+ * The links stay (real sites, like the categories).  0 or -1. */
+static int remove_engage(Db *db, Arena *a)
+{
+    if (db_exec(db, "DELETE FROM poll_voters WHERE poll_id IN (SELECT id FROM polls WHERE is_sample = 1)", "") != DB_OK ||
+        db_exec(db, "DELETE FROM poll_options WHERE poll_id IN (SELECT id FROM polls WHERE is_sample = 1)", "") != DB_OK ||
+        db_exec(db, "DELETE FROM polls WHERE is_sample = 1", "") != DB_OK ||
+        db_exec(db, "DELETE FROM stats_article_daily WHERE article_id IN "
+                    "(SELECT id FROM articles WHERE is_sample = 1)", "") != DB_OK)
+        return -1;
+    char *spec = db_text(db, a, "SELECT value FROM settings WHERE key = 'demo_stats'", "");
+    int first = 0, last = 0;
+    long long base = -1;
+    if (spec && sscanf(spec, "%d %d %lld", &first, &last, &base) == 3) {
+        int64_t t = vn_day_start((int64_t)time(NULL));
+        /* Walk back from today to the first demo day (at most a few years). */
+        for (int guard = 0; guard < 4000 && vn_day_number(t) >= first; guard++, t -= 86400) {
+            int day = vn_day_number(t);
+            if (day > last) continue;
+            int64_t views, visitors;
+            demo_day_counts(day, t, &views, &visitors);
+            if (db_exec(db, "DELETE FROM stats_daily WHERE day = ?1 AND views = ?2 AND visitors = ?3",
+                        "ill", day, views, visitors) != DB_OK)
+                return -1;
+        }
+        if (db_exec(db, "DELETE FROM settings WHERE key = 'stats_base_total' AND value = ?1", "t",
+                    arena_printf(a, "%lld", base)) != DB_OK)
+            return -1;
+    }
+    return db_exec(db, "DELETE FROM settings WHERE key = 'demo_stats'", "") == DB_OK ? 0 : -1;
+}
+
 int demo_load(Db *db, const char *files_dir, int64_t now, char *err, size_t errlen)
 {
     if (err && errlen) err[0] = '\0';
@@ -498,6 +675,7 @@ int demo_load(Db *db, const char *files_dir, int64_t now, char *err, size_t errl
         if (load_article(db, a, files_dir, &recs[i], now, err, errlen) != 0) goto undo;
         samples += recs[i].sample;
     }
+    if (load_engage(db, a, now, err, errlen) != 0) goto undo;   /* polls, links, statistics */
     if (audit(db, 0, "demo", now, "demo.load", "site", 0,
               arena_printf(a, "Nạp nội dung minh họa: %zu bài viết (%d bài mẫu)", n, samples)) != 0) {
         fail(err, errlen, "cannot write the audit log: %s", db_errmsg(db));
@@ -544,6 +722,7 @@ int demo_remove(Db *db, const char *files_dir, char *err, size_t errlen)
     const char **gone = NULL;   /* sha256 of files rows deleted: bytes to unlink after commit */
     size_t ngone = 0;
     if (db_begin(db) != DB_OK) { fail(err, errlen, "cannot begin: %s", db_errmsg(db)); goto out; }
+    if (remove_engage(db, a) != 0) goto dberr;   /* polls, statistics (demo_engage) */
     int64_t *arts = collect_ids(db, a, "SELECT id FROM articles WHERE is_sample = 1", &nart);
     int64_t *atts = collect_ids(db, a,
         "SELECT id FROM attachments WHERE article_id IN (SELECT id FROM articles WHERE is_sample = 1)",
