@@ -100,4 +100,32 @@ void db_clear_error(Db *db);
 int db_fts_put(Db *db, const char *kind, int64_t id, const char *title, const char *body);
 int db_fts_delete(Db *db, const char *kind, int64_t id);
 
+/* Search the index (added for search.c; backend-specific by nature).
+ * match: the query over the folded columns, exact: the same words with
+ * their diacritics over the original text (NULL = no exact tier).  Both are
+ * FTS5 expressions that search_parse built from quoted tokens only; a
+ * PostgreSQL backend would build its tsquery from SearchQuery's words
+ * instead.  Only entries of articles visible at `now` (ARTICLE_VISIBLE_SQL)
+ * are returned; documents follow their article.  Order: exact-diacritic
+ * matches first, then relevance (title weighted above body), then the
+ * newest.  Fills at most f->limit hits (caller's array) and sets *total to
+ * the number of all matches.  Returns the number of hits, or -1 (logged). */
+typedef struct DbFtsFilter {
+    const char *kind;         /* NULL/"" all, "article" or "document" */
+    int64_t category_id;      /* 0 = all; otherwise this category and its sub-categories */
+    int64_t from, to;         /* date range [from, to) in unix seconds; 0 = open */
+    int64_t now;              /* visibility time */
+    int64_t offset;
+    int limit;
+} DbFtsFilter;
+typedef struct DbFtsHit {
+    int is_document;          /* 0 article, 1 document (attachment) */
+    int64_t ref;              /* articles.id or attachments.id */
+    int64_t article_id;       /* the article (the document's article) */
+    int exact;                /* 1 when the exact (diacritic) query matched too */
+    int64_t date;             /* published_at, or the document's issue date */
+} DbFtsHit;
+int db_fts_search(Db *db, const char *match, const char *exact, const DbFtsFilter *f,
+                  DbFtsHit *hits, int64_t *total);
+
 #endif

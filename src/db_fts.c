@@ -35,3 +35,13 @@ int db_fts_delete(Db *db, const char *kind, int64_t id)
     if (!db || !kind) return DB_ERROR;
     return db->ops->fts_delete(db, kind, id);
 }
+
+/* Run a search (db.h); the engine builds and runs the query. */
+int db_fts_search(Db *db, const char *match, const char *exact, const DbFtsFilter *f,
+                  DbFtsHit *hits, int64_t *total)
+{
+    if (total) *total = 0;
+    if (!db || !match || !f || !hits || !total || f->limit < 0) return -1;
+    if (!db->ops->fts_search) return -1;
+    return db->ops->fts_search(db, match, exact, f, hits, total);
+}

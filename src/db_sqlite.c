@@ -653,37 +653,197 @@ out:
 
 /* ---- full-text search ---- */
 
-/* FTS5 with its own tokenizer over folded text (vn_fold), so "hoi dong"
- * matches "Hội đồng"; the original text is stored unindexed for snippets. */
+/* One FTS5 table, search_index:
+ *   kind, ref     UNINDEXED: "article"/"document" and the row's id;
+ *   title, body   folded text (vn_fold: lowercase, no diacritics, đ -> d),
+ *                 what every query matches ("hoi dong" finds "Hội đồng");
+ *   title_orig, body_orig  the original text, indexed too: the tokenizer
+ *                 keeps diacritics (remove_diacritics 0) and folds case, so
+ *                 a query typed with diacritics can rank exact matches first.
+ * The rowid encodes (kind, ref) as ref * 4 + kind code, so replacing or
+ * deleting one entry is a rowid lookup instead of a scan of the table
+ * (kind and ref are unindexed).  prefix='2 3' keeps the trailing prefix
+ * match of a query ("hoi dong nh") cheap.
+ *
+ * Older databases have the first layout (originals unindexed, automatic
+ * rowids, remove_diacritics 2); they are rebuilt once, copying the rows. */
+#define FTS_CREATE(name) \
+    "CREATE VIRTUAL TABLE " name " USING fts5(" \
+    "kind UNINDEXED, ref UNINDEXED, title, body, title_orig, body_orig, " \
+    "tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')"
+#define FTS_KIND_CODE(k) "(CASE " k " WHEN 'article' THEN 0 WHEN 'document' THEN 1 ELSE 3 END)"
+
+/* 1 when the table has the current layout, 0 when it is the old one, -1 error. */
+static int fts_layout_current(SqlDb *db)
+{
+    static const char sql[] = "SELECT sql FROM sqlite_master WHERE name = 'search_index'";
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        log_fail(db, rc, "prepare", sql);
+        return -1;
+    }
+    rc = sqlite3_step(st);
+    int res = -1;
+    if (rc == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+        res = t && strstr(t, "remove_diacritics 0") != NULL;
+    } else {
+        log_fail(db, rc, "step", sql);
+    }
+    sqlite3_finalize(st);
+    return res;
+}
+
 static int sq_post_migrate(Db *d)
 {
+    SqlDb *db = (SqlDb *)d;
     int has = sq_has_table(d, "search_index");
-    if (has) return has < 0 ? DB_ERROR : DB_OK;   /* common case: no writer lock taken */
+    if (has < 0) return DB_ERROR;
+    int cur = has ? fts_layout_current(db) : 0;
+    if (cur < 0) return DB_ERROR;
+    if (has && cur) return DB_OK;                  /* common case: no writer lock taken */
     int rc = sq_begin(d);
     if (rc != DB_OK) return rc;
     has = sq_has_table(d, "search_index");         /* re-check under the lock */
-    rc = has < 0 ? DB_ERROR : has ? DB_OK : exec_plain((SqlDb *)d,
-        "CREATE VIRTUAL TABLE search_index USING fts5("
-        "kind UNINDEXED, ref UNINDEXED, title, body, title_orig UNINDEXED, body_orig UNINDEXED, "
-        "tokenize = 'unicode61 remove_diacritics 2')");
+    cur = has > 0 ? fts_layout_current(db) : 0;
+    if (has < 0 || cur < 0) {
+        rc = DB_ERROR;
+    } else if (!has) {
+        rc = exec_plain(db, FTS_CREATE("search_index"));
+    } else if (!cur) {
+        /* Old layout: copy every entry into the new table under its encoded rowid. */
+        rc = exec_plain(db,
+            "DROP TABLE IF EXISTS search_index_new;"
+            FTS_CREATE("search_index_new") ";"
+            "INSERT INTO search_index_new (rowid, kind, ref, title, body, title_orig, body_orig) "
+            "SELECT ref * 4 + " FTS_KIND_CODE("kind") ", kind, ref, title, body, title_orig, "
+            "body_orig FROM search_index;"
+            "DROP TABLE search_index;"
+            "ALTER TABLE search_index_new RENAME TO search_index;");
+        if (rc == DB_OK) log_info("db: search index rebuilt in the current layout");
+    }
     if (rc == DB_OK) rc = sq_commit(d);
     if (rc != DB_OK) sq_rollback(d);
     return rc;
 }
 
+/* The rowid of (kind, ref); -1 for an unknown kind (logged). */
+static int64_t fts_rowid(const char *kind, int64_t ref)
+{
+    int code = strcmp(kind, "article") == 0 ? 0 : strcmp(kind, "document") == 0 ? 1 : -1;
+    if (code < 0 || ref < 0 || ref > (INT64_MAX >> 3)) {
+        log_error("db: search index: unknown kind \"%.40s\" or bad id %lld", kind, (long long)ref);
+        return -1;
+    }
+    return ref * 4 + code;
+}
+
 static int sq_fts_delete(Db *d, const char *kind, int64_t id)
 {
-    return db_exec(d, "DELETE FROM search_index WHERE kind = ?1 AND ref = ?2", "tl", kind, id);
+    int64_t rowid = fts_rowid(kind, id);
+    if (rowid < 0) return DB_ERROR;
+    return db_exec(d, "DELETE FROM search_index WHERE rowid = ?1", "l", rowid);
 }
 
 static int sq_fts_put(Db *d, const char *kind, int64_t id, const char *title, const char *body,
                       const char *ftitle, const char *fbody)
 {
-    int rc = sq_fts_delete(d, kind, id);
+    int64_t rowid = fts_rowid(kind, id);
+    if (rowid < 0) return DB_ERROR;
+    int rc = db_exec(d, "DELETE FROM search_index WHERE rowid = ?1", "l", rowid);
     if (rc != DB_OK) return rc;
-    return db_exec(d, "INSERT INTO search_index (kind, ref, title, body, title_orig, body_orig) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                   "tltttt", kind, id, ftitle, fbody, title, body);
+    return db_exec(d, "INSERT INTO search_index (rowid, kind, ref, title, body, title_orig, body_orig) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                   "ltltttt", rowid, kind, id, ftitle, fbody, title, body);
+}
+
+/* The search (db.h db_fts_search).  ?1 now, ?2 match, ?3 kind ('' = all),
+ * ?4 category (0 = all), ?5 from, ?6 to (0 = open), ?7 limit, ?8 offset,
+ * ?9 exact.  Documents are joined to their article for visibility and
+ * category; their date is the issue date when known.  bm25 weights: folded
+ * title 10, folded body 1 (the match is limited to those two columns by
+ * the expression itself).  count(*) OVER () gives the total with the page;
+ * it sits outside a subquery because FTS5 auxiliary functions (bm25) cannot
+ * be evaluated where a window function makes SQLite materialise the rows. */
+#define FTS_SUB \
+    "WITH RECURSIVE sub(id) AS (SELECT id FROM categories WHERE id = ?4" \
+    " UNION SELECT k.id FROM categories k JOIN sub ON k.parent_id = sub.id) "
+#define FTS_DATE "COALESCE(t.issued_at, a.published_at, a.created_at)"
+#define FTS_FROM \
+    " FROM search_index" \
+    " LEFT JOIN attachments t ON search_index.kind = 'document' AND t.id = search_index.ref" \
+    " JOIN articles a ON a.id = (CASE WHEN search_index.kind = 'document' THEN t.article_id" \
+    " ELSE search_index.ref END)" \
+    " WHERE search_index MATCH ?2" \
+    " AND (a.status = 'published' OR (a.status = 'scheduled' AND a.published_at <= ?1))" \
+    " AND (?3 = '' OR search_index.kind = ?3)" \
+    " AND (?4 = 0 OR a.category_id IN (SELECT id FROM sub))" \
+    " AND (?5 = 0 OR " FTS_DATE " >= ?5) AND (?6 = 0 OR " FTS_DATE " < ?6)"
+#define FTS_SELECT(exact) \
+    FTS_SUB "SELECT isdoc, ref, art, ex, dt, count(*) OVER () FROM (" \
+    "SELECT search_index.kind = 'document' AS isdoc, search_index.ref AS ref, a.id AS art, " \
+    exact " AS ex, " FTS_DATE " AS dt, search_index.rowid AS rid, " \
+    "bm25(search_index, 0.0, 0.0, 10.0, 1.0, 0.0, 0.0) AS score" FTS_FROM ")" \
+    " ORDER BY ex DESC, score, dt DESC, rid DESC LIMIT ?7 OFFSET ?8"
+
+static const char sql_fts_exact[] = FTS_SELECT(
+    "(search_index.rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?9))");
+static const char sql_fts_plain[] = FTS_SELECT("0");
+static const char sql_fts_count[] = FTS_SUB "SELECT count(*)" FTS_FROM;
+
+/* Bind ?1..?6 (the filter), then ?7, ?8 (page) and ?9 (exact) when the
+ * statement has them. */
+static int fts_bind(Stmt *st, const char *match, const char *exact, const DbFtsFilter *f,
+                    int page, int with_exact)
+{
+    if (db_bindf(st, "lttlll", f->now, match, f->kind ? f->kind : "", f->category_id, f->from,
+                 f->to) != 0)
+        return -1;
+    if (page && (db_bind_int(st, 7, f->limit) != 0 || db_bind_int(st, 8, f->offset) != 0)) return -1;
+    if (with_exact && db_bind_text(st, 9, exact) != 0) return -1;
+    return 0;
+}
+
+static int sq_fts_search(Db *d, const char *match, const char *exact, const DbFtsFilter *f,
+                         DbFtsHit *hits, int64_t *total)
+{
+    *total = 0;
+    if (f->limit == 0) return 0;
+    int with_exact = exact && *exact;
+    Stmt *st = db_prepare(d, with_exact ? sql_fts_exact : sql_fts_plain);
+    if (!st) return -1;
+    if (fts_bind(st, match, exact, f, 1, with_exact) != 0) {
+        db_done(st);
+        return -1;
+    }
+    int n = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (n >= f->limit) continue;
+        hits[n].is_document = (int)db_col_int(st, 0);
+        hits[n].ref = db_col_int(st, 1);
+        hits[n].article_id = db_col_int(st, 2);
+        hits[n].exact = db_col_int(st, 3) != 0;
+        hits[n].date = db_col_int(st, 4);
+        *total = db_col_int(st, 5);
+        n++;
+    }
+    db_done(st);
+    if (rc != DB_DONE) return -1;
+    if (n == 0 && f->offset > 0) {
+        /* Past the last page: the window count came with no row. */
+        st = db_prepare(d, sql_fts_count);
+        if (!st) return -1;
+        if (fts_bind(st, match, exact, f, 0, 0) != 0) {
+            db_done(st);
+            return -1;
+        }
+        rc = db_step(st);
+        if (rc == DB_ROW) *total = db_col_int(st, 0);
+        db_done(st);
+        if (rc != DB_ROW) return -1;
+    }
+    return n;
 }
 
 const DbOps db_sqlite_ops = {
@@ -720,4 +880,5 @@ const DbOps db_sqlite_ops = {
     .check = sq_check,
     .fts_put = sq_fts_put,
     .fts_delete = sq_fts_delete,
+    .fts_search = sq_fts_search,
 };

@@ -1,0 +1,576 @@
+/* unit_search.c - Vietnamese search (search.c, db_fts_search in
+ * db_sqlite.c) against a fresh database: the query parser under hostile
+ * input (FTS5 operators, quotes, *, NEAR, column filters, unbalanced
+ * quotes, invalid UTF-8, 10 KB) never yields an expression FTS5 rejects;
+ * folded matching; ranking (exact diacritics first, title above body,
+ * newest as tie-breaker); document numbers as typed; highlighting on the
+ * original text; filters and pagination; and the index following edits,
+ * status changes, attachment deletion and demo removal. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "content.h"
+#include "db.h"
+#include "demo.h"
+#include "log.h"
+#include "search.h"
+#include "t.h"
+#include "vn.h"
+
+#define NOW 1700000000
+#define DAY 86400
+
+static char dir[256];
+static char files_dir[300];
+static Db *db;
+static int64_t cat_news, cat_council, cat_sub;
+
+static const char pdf_bytes[] =
+    "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+    "trailer\n<< /Root 1 0 R >>\n%%EOF\n";
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/hd-unit-search-XXXXXX");
+    if (!mkdtemp(dir)) { perror("mkdtemp"); exit(1); }
+    snprintf(files_dir, sizeof files_dir, "%s/files", dir);
+    char path[300], err[256];
+    snprintf(path, sizeof path, "%s/t.db", dir);
+    db = db_open(path, 1, err, sizeof err);
+    if (!db) { fprintf(stderr, "db_open: %s\n", err); exit(1); }
+    db_exec(db, "INSERT INTO categories (name, slug) VALUES ('Tin tức', 'tin-tuc')", "");
+    cat_news = db_last_id(db);
+    db_exec(db, "INSERT INTO categories (name, slug) VALUES ('Hoạt động HĐND', 'hoat-dong')", "");
+    cat_council = db_last_id(db);
+    db_exec(db, "INSERT INTO categories (name, slug, parent_id) VALUES ('Các Ban', 'cac-ban', ?1)",
+            "l", cat_council);
+    cat_sub = db_last_id(db);
+    db_exec(db, "INSERT INTO users (id, username, display_name, password_hash, role, created_at) "
+                "VALUES (1, 'admin', 'Quản trị', 'x', 'admin', 0)", "");
+}
+
+static void teardown(void)
+{
+    db_close(db);
+    if (getenv("T_KEEP")) {
+        fprintf(stderr, "kept %s\n", dir);
+        return;
+    }
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "cleanup failed\n");
+}
+
+/* Publish an article; returns its id. */
+static int64_t add(Arena *a, int64_t cat, const char *title, const char *summary, const char *body,
+                   int64_t when)
+{
+    ArticleInput in = {0};
+    in.category_id = cat;
+    in.title = title;
+    in.summary = summary;
+    in.body = body;
+    in.status = "published";
+    in.published_at = when;
+    const char *err = NULL;
+    int64_t id = 0;
+    if (article_save(db, a, &in, 1, "admin", when, &id, &err) != 0) {
+        fprintf(stderr, "article_save: %s\n", err ? err : "?");
+        return 0;
+    }
+    return id;
+}
+
+/* Run a query; NULL when it does not parse.  Results in a. */
+static SearchResults *run(Arena *a, const char *text, const SearchOptions *opt)
+{
+    SearchQuery q;
+    const char *err;
+    if (search_parse(a, text, &q, &err) != 0) return NULL;
+    SearchOptions o = {0};
+    if (opt) o = *opt;
+    if (!o.now) o.now = NOW + 1000 * DAY;
+    SearchResults *r = arena_alloc(a, sizeof *r);
+    if (search_run(db, a, &q, &o, r) != 0) return NULL;
+    return r;
+}
+
+/* Position of article id among the hits (-1 absent). */
+static int rank_of(const SearchResults *r, int64_t id, int is_doc)
+{
+    if (!r) return -1;
+    for (int i = 0; i < r->n; i++)
+        if (r->hits[i].id == id && r->hits[i].is_document == is_doc) return i;
+    return -1;
+}
+
+/* The expression must be exactly "{cols} : (" then quoted strings (each
+ * optionally followed by " *") separated by single spaces, then ")". */
+static int well_formed(const char *e, const char *head)
+{
+    size_t h = strlen(head);
+    if (strncmp(e, head, h) != 0) return 0;
+    const char *p = e + h;
+    int n = 0;
+    while (*p == '"') {
+        p++;
+        while (*p && *p != '"') p++;
+        if (*p != '"') return 0;
+        p++;
+        if (strncmp(p, " *", 2) == 0) p += 2;
+        n++;
+        if (*p == ' ') p++;
+    }
+    return n > 0 && strcmp(p, ")") == 0;
+}
+
+/* ---------------------------------------------------------- parser */
+
+TEST(test_parse_basic)
+{
+    Arena *a = arena_new();
+    SearchQuery q;
+    const char *err = NULL;
+    CHECK_INT(search_parse(a, "hoi dong nhan dan", &q, &err), 0);
+    CHECK_STR(q.match, "{title body} : (\"hoi\" \"dong\" \"nhan\" \"dan\" *)");
+    CHECK(q.exact == NULL);
+    CHECK_INT(q.nwords, 4);
+    CHECK_INT(q.prefix, 1);
+
+    CHECK_INT(search_parse(a, "  Hội đồng  NHÂN dân ", &q, &err), 0);
+    CHECK_STR(q.text, "Hội đồng  NHÂN dân");
+    CHECK_STR(q.match, "{title body} : (\"hoi\" \"dong\" \"nhan\" \"dan\" *)");
+    CHECK_STR(q.exact, "{title_orig body_orig} : (\"hội\" \"đồng\" \"nhân\" \"dân\" *)");
+
+    /* Only the words typed with diacritics make the exact expression. */
+    CHECK_INT(search_parse(a, "hội dong", &q, &err), 0);
+    CHECK_STR(q.exact, "{title_orig body_orig} : (\"hội\")");
+
+    /* Document numbers: one phrase of their parts, never a prefix. */
+    CHECK_INT(search_parse(a, "15-ĐA/TU", &q, &err), 0);
+    CHECK_STR(q.match, "{title body} : (\"15 da tu\")");
+    CHECK_STR(q.exact, "{title_orig body_orig} : (\"15 đa tu\")");
+    CHECK_INT(search_parse(a, "23/2024/NQ-HĐND", &q, &err), 0);
+    CHECK_STR(q.match, "{title body} : (\"23 2024 nq hdnd\")");
+
+    /* Quoted phrases (ASCII and typographic quotes), numbers not prefixed. */
+    CHECK_INT(search_parse(a, "\"kỳ họp\" thứ 15", &q, &err), 0);
+    CHECK_STR(q.match, "{title body} : (\"ky hop\" \"thu\" \"15\")");
+    CHECK_INT(search_parse(a, "“chính quyền đô thị”", &q, &err), 0);
+    CHECK_STR(q.match, "{title body} : (\"chinh quyen do thi\")");
+    /* A one-letter last word is not a prefix (it would match half the index). */
+    CHECK_INT(search_parse(a, "đ", &q, &err), 0);
+    CHECK_STR(q.match, "{title body} : (\"d\")");
+    arena_free(a);
+}
+
+TEST(test_parse_errors)
+{
+    Arena *a = arena_new();
+    SearchQuery q;
+    const char *err = NULL;
+    const char *empties[] = {"", "   ", "\t\n", "***", "\"\"", "()", "- / :", "“”", NULL};
+    for (int i = 0; empties[i]; i++) {
+        err = NULL;
+        CHECK_INT(search_parse(a, empties[i], &q, &err), -1);
+        CHECK_STR(err, SEARCH_ERR_EMPTY);
+    }
+    CHECK_INT(search_parse(a, NULL, &q, &err), -1);
+    CHECK_STR(err, SEARCH_ERR_EMPTY);
+    CHECK_INT(search_parse(a, "hội \xff\xfe đồng", &q, &err), -1);
+    CHECK_STR(err, SEARCH_ERR_INVALID);
+    CHECK_INT(search_parse(a, "a\xc0\xaf", &q, &err), -1);   /* overlong '/' */
+    CHECK_STR(err, SEARCH_ERR_INVALID);
+
+    /* 200 code points pass, 201 do not; 12 words pass, 13 do not. */
+    Buf b;
+    buf_init(&b, a);
+    for (int i = 0; i < 200; i++) buf_puts(&b, "đ");
+    CHECK_INT(search_parse(a, buf_str(&b), &q, &err), 0);
+    buf_puts(&b, "đ");
+    CHECK_INT(search_parse(a, buf_str(&b), &q, &err), -1);
+    CHECK_STR(err, SEARCH_ERR_LONG);
+    CHECK_INT(search_parse(a, "a b c d e f g h i j k l", &q, &err), 0);
+    CHECK_INT(search_parse(a, "a b c d e f g h i j k l m", &q, &err), -1);
+    CHECK_STR(err, SEARCH_ERR_LONG);
+    CHECK_INT(search_parse(a, "1-2-3-4-5-6-7-8-9-10-11-12-13", &q, &err), -1);
+    CHECK_STR(err, SEARCH_ERR_LONG);
+    /* 10 KB */
+    buf_reset(&b);
+    for (int i = 0; i < 10240; i++) buf_putc(&b, i % 7 ? 'x' : ' ');
+    CHECK_INT(search_parse(a, buf_str(&b), &q, &err), -1);
+    CHECK_STR(err, SEARCH_ERR_LONG);
+    arena_free(a);
+}
+
+/* Every accepted query runs in FTS5 without error, and is built only of
+ * quoted tokens. */
+static int check_runs(Arena *a, const char *text)
+{
+    SearchQuery q;
+    const char *err;
+    if (search_parse(a, text, &q, &err) != 0) return err != NULL;
+    if (!well_formed(q.match, "{title body} : (")) {
+        fprintf(stderr, "bad match for [%s]: %s\n", text, q.match);
+        return 0;
+    }
+    if (q.exact && !well_formed(q.exact, "{title_orig body_orig} : (")) {
+        fprintf(stderr, "bad exact for [%s]: %s\n", text, q.exact);
+        return 0;
+    }
+    int64_t n = db_int(db, -1, "SELECT count(*) FROM search_index WHERE search_index MATCH ?1",
+                       "t", q.match);
+    if (n < 0) {
+        fprintf(stderr, "FTS5 rejected [%s]: %s\n", text, q.match);
+        return 0;
+    }
+    if (q.exact &&
+        db_int(db, -1, "SELECT count(*) FROM search_index WHERE search_index MATCH ?1", "t",
+               q.exact) < 0) {
+        fprintf(stderr, "FTS5 rejected exact [%s]: %s\n", text, q.exact);
+        return 0;
+    }
+    SearchResults r;
+    SearchOptions o = {.now = NOW};
+    return search_run(db, a, &q, &o, &r) == 0;
+}
+
+TEST(test_parse_hostile)
+{
+    Arena *a = arena_new();
+    const char *hostile[] = {
+        "hội AND đồng", "a OR b", "NOT x", "x NOT y", "NEAR(a b, 2)", "NEAR", "title:hội",
+        "{title body}: x", "body : x", "- x", "^hoi", "hoi*", "* hoi", "\"unbalanced", "a\"b\"c\"",
+        "\"\"\"\"", "(a OR b) AND c", "a + b", "col:\"x\"", "'single'", "a\\\"b", "\"NEAR(\"",
+        "x:y:z", "{", "}", "[a]", "a'b", "AND", "OR", "NOT", "hoi ~ dong", "%_%", "\\", "\"*\"",
+        "“hội đồng", "nhân dân”", "15-ĐA/TU*", "ĐA/TU\"", "<script>alert(1)</script>",
+        "'; DROP TABLE articles; --", "ℌ𝔬𝔦 ½ ﬁ", "e\xcc\x81", "\xcc\x81\xcc\x81", "中文 测试",
+        "\xef\xbc\x82x\xef\xbc\x82", "a\u00a0b", NULL};
+    for (int i = 0; hostile[i]; i++) CHECK(check_runs(a, hostile[i]));
+    /* Random strings over an alphabet rich in syntax. */
+    static const char *alpha[] = {"\"", "*", "(", ")", ":", "{", "}", "^", "+", "-", " ", " ",
+                                  "AND", "OR", "NOT", "NEAR", "a", "đ", "Hội", "15", "/", "“",
+                                  "”", ",", "title", "body", "\t", "'"};
+    unsigned seed = 12345;
+    int bad = 0;
+    for (int i = 0; i < 3000; i++) {
+        Buf b;
+        buf_init(&b, a);
+        int len = (int)(seed % 20) + 1;
+        for (int j = 0; j < len; j++) {
+            seed = seed * 1103515245u + 12345u;
+            buf_puts(&b, alpha[(seed >> 16) % (sizeof alpha / sizeof alpha[0])]);
+        }
+        if (!check_runs(a, buf_str(&b))) bad++;
+        if (i % 200 == 199) {
+            arena_free(a);
+            a = arena_new();
+        }
+    }
+    CHECK_INT(bad, 0);
+    arena_free(a);
+}
+
+/* ---------------------------------------------------------- matching */
+
+static int64_t a_hdnd, a_hoi, a_title, a_body, a_num, a_scatter;
+
+TEST(test_folded_matching)
+{
+    Arena *a = arena_new();
+    a_hdnd = add(a, cat_council, "Kỳ họp thứ mười lăm của Hội đồng nhân dân Thành phố",
+                 "Tóm tắt kỳ họp.", "Các đại biểu thảo luận về **ngân sách**.", NOW - 50 * DAY);
+    CHECK(a_hdnd > 0);
+    const char *qs[] = {"hoi dong nhan dan", "HỘI ĐỒNG NHÂN DÂN", "Hội đồng nhân dân",
+                        "hoi dong nhan da", "HOI DONG", "ky hop thu muoi lam", "kỳ họp", NULL};
+    for (int i = 0; qs[i]; i++) {
+        SearchResults *r = run(a, qs[i], NULL);
+        CHECK(r != NULL);
+        if (!r) continue;
+        if (rank_of(r, a_hdnd, 0) < 0) fprintf(stderr, "not found by [%s]\n", qs[i]);
+        CHECK(rank_of(r, a_hdnd, 0) >= 0);
+    }
+    /* d matches đ, in both directions of typing. */
+    CHECK(rank_of(run(a, "dong", NULL), a_hdnd, 0) >= 0);
+    CHECK(rank_of(run(a, "Đồng", NULL), a_hdnd, 0) >= 0);
+    /* Markdown body is searched too; a word that is not there finds nothing. */
+    CHECK(rank_of(run(a, "ngan sach", NULL), a_hdnd, 0) >= 0);
+    SearchResults *r = run(a, "khongcotu", NULL);
+    CHECK(r && r->total == 0 && r->n == 0 && r->pages == 1);
+    /* Phrases need the words together. */
+    CHECK(rank_of(run(a, "\"nhan dan hoi dong\"", NULL), a_hdnd, 0) < 0);
+    CHECK(rank_of(run(a, "\"hoi dong nhan dan\"", NULL), a_hdnd, 0) >= 0);
+    arena_free(a);
+}
+
+TEST(test_ranking)
+{
+    Arena *a = arena_new();
+    /* Same shape, newer, but "Hỏi đông" folds like "Hội đồng". */
+    a_hoi = add(a, cat_news, "Hỏi đông về dự án cầu", "", "Bài viết thử nghiệm.", NOW - 10 * DAY);
+    int64_t hoi_old = add(a, cat_news, "Hội đồng về dự án cầu", "", "Bài viết thử nghiệm.",
+                          NOW - 20 * DAY);
+    SearchResults *r = run(a, "hội đồng dự án cầu", NULL);
+    CHECK(r != NULL);
+    CHECK(rank_of(r, hoi_old, 0) >= 0 && rank_of(r, a_hoi, 0) >= 0);
+    CHECK(rank_of(r, hoi_old, 0) < rank_of(r, a_hoi, 0));
+    if (r && rank_of(r, hoi_old, 0) >= 0) CHECK_INT(r->hits[rank_of(r, hoi_old, 0)].exact, 1);
+    if (r && rank_of(r, a_hoi, 0) >= 0) CHECK_INT(r->hits[rank_of(r, a_hoi, 0)].exact, 0);
+    /* The other spelling typed: the other one first. */
+    r = run(a, "hỏi đông dự án cầu", NULL);
+    CHECK(r && rank_of(r, a_hoi, 0) >= 0 && rank_of(r, a_hoi, 0) < rank_of(r, hoi_old, 0));
+    /* Typed without diacritics: no exact tier, the newer first (tie-breaker). */
+    r = run(a, "hoi dong du an cau", NULL);
+    CHECK(r && rank_of(r, a_hoi, 0) >= 0 && rank_of(r, a_hoi, 0) < rank_of(r, hoi_old, 0));
+    /* Uppercase text still counts as exact. */
+    int64_t upper = add(a, cat_news, "HỘI ĐỒNG XÉT DUYỆT cầu vượt", "", "Khác.", NOW - 30 * DAY);
+    r = run(a, "hội đồng xét duyệt", NULL);
+    CHECK(r && rank_of(r, upper, 0) == 0 && r->hits[0].exact == 1);
+
+    /* Title above body, even when the body match is newer. */
+    a_title = add(a, cat_news, "Quyết toán ngân khố thủ đô", "", "Nội dung khác hẳn.", NOW - 40 * DAY);
+    a_body = add(a, cat_news, "Một bài khác", "",
+                 "Báo cáo nói về quyết toán ngân khố thủ đô trong năm.", NOW - 5 * DAY);
+    r = run(a, "quyet toan ngan kho", NULL);
+    CHECK(r && rank_of(r, a_title, 0) >= 0 && rank_of(r, a_body, 0) >= 0);
+    CHECK(r && rank_of(r, a_title, 0) < rank_of(r, a_body, 0));
+    arena_free(a);
+}
+
+TEST(test_doc_numbers)
+{
+    Arena *a = arena_new();
+    const char *err = NULL;
+    a_num = add(a, cat_council, "Quán triệt Đề án", "",
+                "Đề án số 15-ĐA/TU của Thành ủy và Nghị quyết 23/2024/NQ-HĐND.", NOW - 60 * DAY);
+    a_scatter = add(a, cat_council, "Tu bổ đình làng", "",
+                    "Năm 15 hộ dân, đa số đồng ý; tu sửa xong.", NOW - 3 * DAY);
+    const char *qs[] = {"15-ĐA/TU", "15-da/tu", "15-DA-TU", "15-đa/tu", "23/2024/NQ-HĐND",
+                        "23/2024/nq-hdnd", NULL};
+    for (int i = 0; qs[i]; i++) {
+        SearchResults *r = run(a, qs[i], NULL);
+        CHECK(r != NULL);
+        if (rank_of(r, a_num, 0) != 0) fprintf(stderr, "[%s] not first\n", qs[i]);
+        CHECK(rank_of(r, a_num, 0) == 0);
+        CHECK(rank_of(r, a_scatter, 0) < 0);
+    }
+    /* A document (attachment with a number) is found as a document. */
+    int64_t f = store_put_mem(db, a, files_dir, pdf_bytes, sizeof pdf_bytes - 1, 1 << 20, &err);
+    CHECK(f > 0);
+    int64_t at = attachment_add(db, a, a_num, f, "Nghị quyết 41.pdf", "Nghị quyết về kế hoạch đầu tư",
+                                "41/2023/NQ-HĐND", NOW - 61 * DAY, NOW, &err);
+    CHECK(at > 0);
+    SearchResults *r = run(a, "41/2023/NQ-HĐND", NULL);
+    CHECK(r && rank_of(r, at, 1) == 0);
+    if (r && r->n > 0) {
+        CHECK_STR(r->hits[0].doc_number, "41/2023/NQ-HĐND");
+        CHECK_CONTAINS(r->hits[0].url, "/tep/");
+        CHECK_CONTAINS(r->hits[0].snippet_html, "<mark>41</mark>/<mark>2023</mark>/<mark>NQ</mark>-<mark>HĐND</mark>");
+        CHECK_INT(r->hits[0].date, NOW - 61 * DAY);
+    }
+    SearchOptions o = {.kind = "article"};
+    CHECK(rank_of(run(a, "ke hoach dau tu", &o), at, 1) < 0);
+    o.kind = "document";
+    r = run(a, "ke hoach dau tu", &o);
+    CHECK(r && rank_of(r, at, 1) == 0 && r->total == 1);
+    /* Deleting the attachment removes the document from search. */
+    int64_t owner = 0;
+    CHECK_INT(attachment_delete(db, at, 1, "admin", NOW, &owner, &err), 0);
+    CHECK(rank_of(run(a, "41/2023/NQ-HĐND", NULL), at, 1) < 0);
+    arena_free(a);
+}
+
+TEST(test_highlight)
+{
+    Arena *a = arena_new();
+    SearchQuery q;
+    const char *err;
+    CHECK_INT(search_parse(a, "hoi dong", &q, &err), 0);
+    Buf b;
+    buf_init(&b, a);
+    search_highlight(&b, "Hội đồng nhân dân <b>\"Hội\"</b> & hội đông.", &q, 0);
+    CHECK_STR(buf_str(&b), "<mark>Hội</mark> <mark>đồng</mark> nhân dân &lt;b&gt;&quot;<mark>Hội</mark>"
+                           "&quot;&lt;/b&gt; &amp; <mark>hội</mark> <mark>đông</mark>.");
+    /* Prefix words highlight their completions. */
+    CHECK_INT(search_parse(a, "nhân d", &q, &err), 0);   /* "d" too short: whole word */
+    buf_reset(&b);
+    search_highlight(&b, "nhân dân d", &q, 0);
+    CHECK_STR(buf_str(&b), "<mark>nhân</mark> dân <mark>d</mark>");
+    CHECK_INT(search_parse(a, "nhân dâ", &q, &err), 0);
+    buf_reset(&b);
+    search_highlight(&b, "nhân dân", &q, 0);
+    CHECK_STR(buf_str(&b), "<mark>nhân</mark> <mark>dân</mark>");
+    /* A window around the match in a long text, with ellipses. */
+    Buf t;
+    buf_init(&t, a);
+    for (int i = 0; i < 200; i++) buf_printf(&t, "từ%d ", i);
+    buf_puts(&t, "giám sát ");
+    for (int i = 0; i < 200; i++) buf_printf(&t, "chữ%d ", i);
+    CHECK_INT(search_parse(a, "giam sat", &q, &err), 0);
+    buf_reset(&b);
+    search_highlight(&b, buf_str(&t), &q, 20);
+    CHECK_CONTAINS(buf_str(&b), "<mark>giám</mark> <mark>sát</mark>");
+    CHECK(strncmp(buf_str(&b), "… ", strlen("… ")) == 0);
+    CHECK(b.len > 7 && strcmp(buf_str(&b) + b.len - strlen(" …"), " …") == 0);
+    CHECK(vn_char_count(buf_str(&b)) < 200);
+    /* No match: the beginning. */
+    CHECK_INT(search_parse(a, "khong co", &q, &err), 0);
+    buf_reset(&b);
+    search_highlight(&b, buf_str(&t), &q, 10);
+    CHECK(strncmp(buf_str(&b), "từ0 từ1", strlen("từ0 từ1")) == 0);
+    CHECK_NOT_CONTAINS(buf_str(&b), "<mark>");
+    /* Invalid bytes in stored text do not break the output. */
+    buf_reset(&b);
+    CHECK_INT(search_parse(a, "ab", &q, &err), 0);
+    search_highlight(&b, "ab \xff<", &q, 0);
+    CHECK_CONTAINS(buf_str(&b), "<mark>ab</mark>");
+    CHECK_CONTAINS(buf_str(&b), "&lt;");
+    arena_free(a);
+}
+
+TEST(test_filters_and_pages)
+{
+    Arena *a = arena_new();
+    int64_t ids[25];
+    for (int i = 0; i < 25; i++) {
+        char t[100];
+        snprintf(t, sizeof t, "Tiếp xúc cử tri phường số %d", i + 1);
+        ids[i] = add(a, i % 2 ? cat_sub : cat_news, t, "", "Cử tri kiến nghị.", NOW - (i + 100) * DAY);
+        CHECK(ids[i] > 0);
+    }
+    SearchOptions o = {.page = 1, .per_page = 10};
+    SearchResults *r = run(a, "tiep xuc cu tri", &o);
+    CHECK(r && r->total == 25 && r->pages == 3 && r->n == 10);
+    /* All of equal relevance: newest first. */
+    CHECK(r && r->n > 1 && r->hits[0].id == ids[0] && r->hits[1].id == ids[1]);
+    o.page = 3;
+    r = run(a, "tiep xuc cu tri", &o);
+    CHECK(r && r->n == 5 && r->page == 3 && r->hits[4].id == ids[24]);
+    o.page = 99;   /* clamped to the last page */
+    r = run(a, "tiep xuc cu tri", &o);
+    CHECK(r && r->n == 5 && r->page == 3 && r->total == 25);
+    /* Category with its sub-categories. */
+    o.page = 1;
+    o.category_id = cat_council;
+    r = run(a, "tiep xuc cu tri", &o);
+    CHECK(r && r->total == 12);
+    o.category_id = cat_news;
+    r = run(a, "tiep xuc cu tri", &o);
+    CHECK(r && r->total == 13);
+    /* Date range [from, to). */
+    o.category_id = 0;
+    o.from = NOW - 104 * DAY;
+    o.to = NOW - 100 * DAY;
+    r = run(a, "tiep xuc cu tri", &o);
+    CHECK(r && r->total == 4);
+    arena_free(a);
+}
+
+TEST(test_index_follows_changes)
+{
+    Arena *a = arena_new();
+    const char *err = NULL;
+    int64_t id = add(a, cat_news, "Giám sát môi trường làng nghề", "", "Nội dung đầu.", NOW - DAY);
+    CHECK(rank_of(run(a, "lang nghe", NULL), id, 0) >= 0);
+    /* Edit: the old words go, the new ones come. */
+    ArticleInput in = {0};
+    in.id = id;
+    in.category_id = cat_news;
+    in.title = "Khảo sát chợ đầu mối";
+    in.body = "Nội dung mới.";
+    in.status = "published";
+    CHECK_INT(article_save(db, a, &in, 1, "admin", NOW, NULL, &err), 0);
+    CHECK(rank_of(run(a, "lang nghe", NULL), id, 0) < 0);
+    CHECK(rank_of(run(a, "cho dau moi", NULL), id, 0) >= 0);
+    /* Archived and draft disappear; publishing brings it back. */
+    CHECK_INT(article_set_status(db, id, "archived", 1, "admin", NOW, &err), 0);
+    CHECK(rank_of(run(a, "cho dau moi", NULL), id, 0) < 0);
+    CHECK_INT(article_set_status(db, id, "draft", 1, "admin", NOW, &err), 0);
+    CHECK(rank_of(run(a, "cho dau moi", NULL), id, 0) < 0);
+    CHECK_INT(article_set_status(db, id, "published", 1, "admin", NOW, &err), 0);
+    CHECK(rank_of(run(a, "cho dau moi", NULL), id, 0) >= 0);
+    /* Scheduled for later: hidden until due. */
+    in.status = "scheduled";
+    in.published_at = NOW + 10 * DAY;
+    CHECK_INT(article_save(db, a, &in, 1, "admin", NOW, NULL, &err), 0);
+    SearchOptions o = {.now = NOW};
+    CHECK(rank_of(run(a, "cho dau moi", &o), id, 0) < 0);
+    o.now = NOW + 11 * DAY;
+    CHECK(rank_of(run(a, "cho dau moi", &o), id, 0) >= 0);
+    CHECK_INT(db_int(db, -1, "SELECT count(*) FROM search_index WHERE kind = 'article' AND ref = ?1",
+                     "l", id), 1);
+    arena_free(a);
+}
+
+TEST(test_demo_remove)
+{
+    Arena *a = arena_new();
+    char err[256];
+    CHECK_INT(demo_load(db, files_dir, NOW + 1000 * DAY, err, sizeof err), 0);
+    SearchResults *r = run(a, "hoi dong nhan dan", NULL);
+    CHECK(r && r->total > 5);
+    int64_t seed = db_int(db, 0, "SELECT id FROM articles WHERE is_sample = 0 AND title LIKE 'Đề án%'", "");
+    CHECK(seed > 0);
+    r = run(a, "15-ĐA/TU", NULL);
+    CHECK(r && r->n > 0);
+    int64_t before = db_int(db, -1, "SELECT count(*) FROM search_index", "");
+    CHECK_INT(demo_remove(db, files_dir, err, sizeof err), 0);
+    int64_t after = db_int(db, -1, "SELECT count(*) FROM search_index", "");
+    CHECK(after < before);
+    /* Nothing of a removed sample article is found; the seed article stays. */
+    CHECK_INT(db_int(db, -1, "SELECT count(*) FROM search_index s WHERE s.kind = 'article'"
+                             " AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = s.ref)", ""), 0);
+    CHECK_INT(db_int(db, -1, "SELECT count(*) FROM search_index s WHERE s.kind = 'document'"
+                             " AND NOT EXISTS (SELECT 1 FROM attachments t WHERE t.id = s.ref)", ""), 0);
+    r = run(a, "15-ĐA/TU", NULL);
+    CHECK(r && rank_of(r, seed, 0) >= 0);
+    arena_free(a);
+}
+
+/* An index in the first layout (originals unindexed, automatic rowids) is
+ * rebuilt on open and keeps its entries. */
+TEST(test_old_layout_upgraded)
+{
+    char path[300], err[256];
+    snprintf(path, sizeof path, "%s/old.db", dir);
+    Db *d = db_open(path, 1, err, sizeof err);
+    CHECK(d != NULL);
+    if (!d) return;
+    CHECK_INT(db_exec(d, "DROP TABLE search_index", ""), DB_OK);
+    CHECK_INT(db_exec(d, "CREATE VIRTUAL TABLE search_index USING fts5(kind UNINDEXED, ref UNINDEXED, "
+                         "title, body, title_orig UNINDEXED, body_orig UNINDEXED, "
+                         "tokenize = 'unicode61 remove_diacritics 2')", ""), DB_OK);
+    CHECK_INT(db_exec(d, "INSERT INTO search_index (kind, ref, title, body, title_orig, body_orig) "
+                         "VALUES ('article', 5, 'hoi dong', '', 'Hội đồng', '')", ""), DB_OK);
+    db_close(d);
+    d = db_open(path, 1, err, sizeof err);
+    CHECK(d != NULL);
+    if (!d) return;
+    CHECK_INT(db_int(d, -1, "SELECT rowid FROM search_index WHERE search_index MATCH ?1", "t",
+                     "{title_orig} : \"hội\""), 20);
+    CHECK_INT(db_fts_delete(d, "article", 5), DB_OK);
+    CHECK_INT(db_int(d, -1, "SELECT count(*) FROM search_index", ""), 0);
+    db_close(d);
+}
+
+int main(void)
+{
+    t_prog = "unit_search";
+    log_quiet = getenv("T_VERBOSE") == NULL;
+    setup();
+    RUN(test_parse_basic);
+    RUN(test_parse_errors);
+    RUN(test_parse_hostile);
+    RUN(test_folded_matching);
+    RUN(test_ranking);
+    RUN(test_doc_numbers);
+    RUN(test_highlight);
+    RUN(test_filters_and_pages);
+    RUN(test_index_follows_changes);
+    RUN(test_demo_remove);
+    RUN(test_old_layout_upgraded);
+    teardown();
+    return t_done();
+}
