@@ -8,6 +8,7 @@
  * whole table; rendering works on a copy of the code outside the lock.
  *
  * Nothing here is written to disk or logged except font errors. */
+#include <stdlib.h>
 #include <string.h>
 #include <math.h>
 #include <pthread.h>
@@ -111,6 +112,19 @@ static int code_get(const char *hexid, int64_t now, int take, char code[CAPTCHA_
     return rc;
 }
 
+/* Seconds a new code stays valid: CAPTCHA_TTL, or HOIDONG_CAPTCHA_TTL
+ * (1..3600) when set, so HTTP tests can watch a code expire in a second. */
+static int64_t captcha_ttl(void)
+{
+    const char *s = getenv("HOIDONG_CAPTCHA_TTL");
+    if (s && *s) {
+        char *end = NULL;
+        long v = strtol(s, &end, 10);
+        if (!*end && v >= 1 && v <= 3600) return v;
+    }
+    return CAPTCHA_TTL;
+}
+
 int captcha_new(char id[CAPTCHA_ID_SIZE], int64_t now)
 {
     CaptchaEntry e;
@@ -122,7 +136,7 @@ int captcha_new(char id[CAPTCHA_ID_SIZE], int64_t now)
         e.code[i] = CAPTCHA_ALPHABET[randombytes_uniform((uint32_t)CAPTCHA_ALPHABET_N)];
     e.code[CAPTCHA_LEN] = '\0';
     e.used = 1;
-    e.expires = now + CAPTCHA_TTL;
+    e.expires = now + captcha_ttl();
 
     pthread_mutex_lock(&captcha_mu);
     if (!captcha_keyed) {

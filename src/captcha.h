@@ -7,7 +7,8 @@
  * shows /…/<id>.png (captcha_png); the visitor types the code; the
  * handler calls captcha_check, which consumes the entry whatever the
  * answer (single use: replaying a solved id fails, and a wrong guess costs
- * a new code).  Codes expire after CAPTCHA_TTL seconds.  The table holds
+ * a new code).  Codes expire after CAPTCHA_TTL seconds (the environment
+ * variable HOIDONG_CAPTCHA_TTL, 1..3600, overrides it: tests).  The table holds
  * CAPTCHA_CAPACITY entries; when full the oldest is evicted, so the server
  * should rate-limit captcha_new per network (visitor_net_hash).
  *

@@ -34,6 +34,8 @@
 #include "buf.h"
 #include "content.h"
 #include "demo.h"
+#include "engage_comment.h"
+#include "engage_rating.h"
 #include "log.h"
 #include "tmpl.h"
 #include "vn.h"
@@ -646,6 +648,136 @@ static int remove_engage(Db *db, Arena *a)
     return db_exec(db, "DELETE FROM settings WHERE key = 'demo_stats'", "") == DB_OK ? 0 : -1;
 }
 
+/* ------------------------------------------------ ratings and comments */
+/* Demo reader engagement (issue 3): star ratings on a few articles (the
+ * seed article: 37 ratings averaging 4,5), approved readers' comments with
+ * staff replies, and a few pending ones for the moderation queue.  All
+ * invented, is_sample = 1; rating visitor keys are "mau-..." (real keys
+ * are 64 hex digits, so they never collide).  Articles are found by title;
+ * one that is missing is skipped.  Written with plain INSERTs because the
+ * model's functions open their own transactions (see the top of file). */
+
+static const struct {
+    const char *title;              /* NULL: the real (seed) article */
+    int stars[5];                   /* how many ratings of 1..5 stars */
+} demo_ratings[] = {
+    {NULL, {0, 1, 3, 10, 23}},                                                    /* 37, 4,5 */
+    {"Hà Nội chính thức thực hiện thí điểm mô hình chính quyền đô thị", {0, 0, 2, 4, 6}},
+    {"Cử tri kiến nghị giải quyết dứt điểm tình trạng úng ngập cục bộ", {1, 1, 3, 7, 9}},
+    {"Chất vấn về quản lý, sử dụng quỹ nhà tái định cư", {0, 0, 1, 2, 5}},
+};
+
+static const struct {
+    const char *title;              /* NULL: the seed article */
+    int hours;                      /* after the article's publication */
+    const char *name, *email, *body;
+    const char *status;             /* pending / approved */
+    int reply_to;                   /* 1-based index of the comment answered (staff reply), 0 none */
+} demo_comments[] = {
+    /* 1 */ {NULL, 20, "Nguyễn Văn Hùng", "hung.nv@example.vn",
+             "Đề án rất thiết thực. Mong Thành phố công khai kết quả thực hiện từng năm "
+             "để cử tri tiện theo dõi.", "approved", 0},
+    /* 2 */ {NULL, 44, "Ban biên tập", "",
+             "Xin cảm ơn ông đã quan tâm. Kết quả sơ kết, tổng kết việc thực hiện Đề án sẽ "
+             "được cập nhật trên Trang thông tin điện tử khi được công bố.", "approved", 1},
+    /* 3 */ {NULL, 30, "Trần Thị Mai", "",
+             "Tôi đánh giá cao nội dung nâng cao chất lượng tiếp xúc cử tri.\n"
+             "Đề nghị bố trí thêm buổi tiếp xúc cử tri vào cuối tuần để người đi làm "
+             "có thể tham dự.", "approved", 0},
+    /* 4 */ {NULL, 52, "Lê Minh Tuấn", "",
+             "Bài viết tóm tắt rõ ràng, dễ hiểu. Xin cảm ơn Ban biên tập.", "approved", 0},
+    /* 5 */ {NULL, 75, "Phạm Thu Hà", "",
+             "Đề nghị đăng kèm văn bản Đề án để người dân tiện tra cứu.", "approved", 0},
+    /* 6 */ {NULL, 80, "Ban biên tập", "",
+             "Cảm ơn bạn. Bản tóm tắt Đề án số 15-ĐA/TU đã được đính kèm ở cuối bài viết.",
+             "approved", 5},
+    /* 7 */ {"Hà Nội chính thức thực hiện thí điểm mô hình chính quyền đô thị", 26,
+             "Hoàng Văn Nam", "",
+             "Mô hình chính quyền đô thị cần đi kèm việc tăng cường giám sát của HĐND "
+             "và của cử tri.", "approved", 0},
+    /* 8 */ {"Cử tri kiến nghị giải quyết dứt điểm tình trạng úng ngập cục bộ", 12,
+             "Đỗ Thị Lan", "",
+             "Khu dân cư chúng tôi vẫn còn ngập mỗi khi mưa lớn. Mong các cơ quan chức năng "
+             "sớm có giải pháp.", "approved", 0},
+    /* 9 */ {"Cử tri kiến nghị giải quyết dứt điểm tình trạng úng ngập cục bộ", 36,
+             "Vũ Đức Thắng", "",
+             "Đề nghị HĐND Thành phố giám sát tiến độ cải tạo hệ thống thoát nước tại các "
+             "tuyến phố thường xuyên bị ngập.", "pending", 0},
+    /* 10 */ {NULL, 100, "Ngô Thanh Bình", "binh.nt@example.vn",
+             "Xin hỏi khi nào có lịch tiếp xúc cử tri của Tổ đại biểu tại phường tôi?",
+             "pending", 0},
+    /* 11 */ {"Chất vấn về quản lý, sử dụng quỹ nhà tái định cư", 8, "Khách", "",
+             "Xem thêm tại http://quang-cao.example và http://khuyen-mai.example", "pending", 0},
+};
+
+/* Id and publication time of the article with title (NULL: the first real
+ * article, i.e. the seed).  0 when absent. */
+static int64_t demo_article(Db *db, const char *title, int64_t *pub)
+{
+    Stmt *st = db_prepare(db, title
+        ? "SELECT id, COALESCE(published_at, created_at) FROM articles WHERE title = ?1 ORDER BY id LIMIT 1"
+        : "SELECT id, COALESCE(published_at, created_at) FROM articles WHERE is_sample = 0 ORDER BY id LIMIT 1");
+    if (!st) return -1;
+    if (title) db_bind_text(st, 1, title);
+    int64_t id = 0;
+    if (db_step(st) == DB_ROW) {
+        id = db_col_int(st, 0);
+        *pub = db_col_int(st, 1);
+    }
+    db_done(st);
+    return id;
+}
+
+static int load_ratings_comments(Db *db, int64_t now, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof demo_ratings / sizeof demo_ratings[0]; i++) {
+        int64_t pub = 0, art = demo_article(db, demo_ratings[i].title, &pub);
+        if (art < 0) return fail(err, errlen, "database error: %s", db_errmsg(db));
+        if (art == 0) continue;
+        int n = 0;
+        for (int stars = 1; stars <= 5; stars++) {
+            for (int k = 0; k < demo_ratings[i].stars[stars - 1]; k++, n++) {
+                char key[64];
+                snprintf(key, sizeof key, "mau-%lld-%d", (long long)art, n);
+                int64_t t = pub + 3600 * (int64_t)(n + 1);
+                if (t > now) t = now;
+                if (db_exec(db, "INSERT INTO ratings (article_id, visitor, stars, created_at, "
+                                "updated_at, is_sample) VALUES (?1, ?2, ?3, ?4, ?4, 1) "
+                                "ON CONFLICT (article_id, visitor) DO NOTHING",
+                            "ltil", art, key, stars, t) != DB_OK)
+                    return fail(err, errlen, "cannot write ratings: %s", db_errmsg(db));
+            }
+        }
+    }
+    if (rating_totals_rebuild(db) != 0)
+        return fail(err, errlen, "cannot write rating totals: %s", db_errmsg(db));
+
+    int64_t ids[sizeof demo_comments / sizeof demo_comments[0]] = {0};
+    for (size_t i = 0; i < sizeof demo_comments / sizeof demo_comments[0]; i++) {
+        int64_t pub = 0, art = demo_article(db, demo_comments[i].title, &pub);
+        if (art < 0) return fail(err, errlen, "database error: %s", db_errmsg(db));
+        int reply = demo_comments[i].reply_to;
+        if (art == 0 || (reply && !ids[reply - 1])) continue;
+        int64_t t = pub + 3600 * (int64_t)demo_comments[i].hours;
+        if (t > now) t = now;
+        int approved = !strcmp(demo_comments[i].status, "approved");
+        const char *flags = comment_count_links(demo_comments[i].body) >= COMMENT_LINKS_HOLD ? "links" : "";
+        Stmt *st = db_prepare(db,
+            "INSERT INTO comments (article_id, parent_id, name, email, body, status, flags, "
+            "is_staff, created_at, moderated_at, is_sample) "
+            "VALUES (?1, NULLIF(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULLIF(?10, 0), 1)");
+        if (!st) return fail(err, errlen, "database error: %s", db_errmsg(db));
+        db_bindf(st, "llttttilll", art, reply ? ids[reply - 1] : (int64_t)0, demo_comments[i].name,
+                 demo_comments[i].email, demo_comments[i].body, demo_comments[i].status, flags,
+                 reply ? 1 : 0, t, approved ? t : (int64_t)0);
+        int rc = db_step(st);
+        db_done(st);
+        if (rc != DB_DONE) return fail(err, errlen, "cannot write comments: %s", db_errmsg(db));
+        ids[i] = db_last_id(db);
+    }
+    return 0;
+}
+
 int demo_load(Db *db, const char *files_dir, int64_t now, char *err, size_t errlen)
 {
     if (err && errlen) err[0] = '\0';
@@ -676,6 +808,8 @@ int demo_load(Db *db, const char *files_dir, int64_t now, char *err, size_t errl
         samples += recs[i].sample;
     }
     if (load_engage(db, a, now, err, errlen) != 0) goto undo;   /* polls, links, statistics */
+    /* Ratings and comments (page_engage.c's demo data). */
+    if (load_ratings_comments(db, now, err, errlen) != 0) goto undo;
     if (audit(db, 0, "demo", now, "demo.load", "site", 0,
               arena_printf(a, "Nạp nội dung minh họa: %zu bài viết (%d bài mẫu)", n, samples)) != 0) {
         fail(err, errlen, "cannot write the audit log: %s", db_errmsg(db));
@@ -737,6 +871,16 @@ int demo_remove(Db *db, const char *files_dir, char *err, size_t errlen)
         if (db_fts_delete(db, "article", arts[i]) != DB_OK) goto dberr;
     for (size_t i = 0; i < natt; i++)
         if (db_fts_delete(db, "document", atts[i]) != DB_OK) goto dberr;
+    /* Sample ratings and comments (replies to them go with them), then the
+     * rating totals from what is left. */
+    if (db_exec(db, "DELETE FROM comments WHERE is_sample = 1", "") != DB_OK ||
+        db_exec(db, "DELETE FROM ratings WHERE is_sample = 1", "") != DB_OK ||
+        db_exec(db, "DELETE FROM ratings WHERE article_id IN "
+                    "(SELECT id FROM articles WHERE is_sample = 1)", "") != DB_OK ||
+        db_exec(db, "DELETE FROM comments WHERE article_id IN "
+                    "(SELECT id FROM articles WHERE is_sample = 1)", "") != DB_OK ||
+        rating_totals_rebuild(db) != 0)
+        goto dberr;
     if (db_exec(db, "DELETE FROM attachments WHERE article_id IN "
                     "(SELECT id FROM articles WHERE is_sample = 1)", "") != DB_OK ||
         db_exec(db, "DELETE FROM article_revisions WHERE article_id IN "
