@@ -337,6 +337,29 @@ static int reply_storage_full(Req *r)
     return reply_error(r, 503, STORAGE_FULL_MSG);
 }
 
+/* --- foreign Origin on ROUTE_NO_CSRF routes (security checks, issue 4) ---
+ * Such a route (the sign-in form) checks its own pre-session token, but a
+ * request whose Origin header names another site is refused before it, as
+ * on every other POST route: the token cookie is SameSite=Lax, and this
+ * holds even where a browser does not honour that.  Same origin means
+ * http(s)://<Host> or the origin of cfg.site_url. */
+static int origin_foreign(Req *r)
+{
+    const char *o = req_header(r, "Origin");
+    if (!o) return 0;                 /* non-browser client: the token decides */
+    size_t on = strlen(o);
+    if (cfg.site_url) {
+        const char *p = strstr(cfg.site_url, "://");
+        const char *slash = p ? strchr(p + 3, '/') : NULL;
+        size_t n = slash ? (size_t)(slash - cfg.site_url) : strlen(cfg.site_url);
+        if (on == n && !strncasecmp(o, cfg.site_url, n)) return 0;
+    }
+    const char *host = req_header(r, "Host");
+    if (!host || !*host) return 1;
+    const char *h = !strncasecmp(o, "http://", 7) ? o + 7 : !strncasecmp(o, "https://", 8) ? o + 8 : NULL;
+    return !h || strcasecmp(h, host) != 0;
+}
+
 /* Run the request: route, permission, CSRF, handler. Returns the status. */
 static int dispatch(Req *r, const Route *rt, int route_status)
 {
@@ -368,6 +391,8 @@ static int dispatch(Req *r, const Route *rt, int route_status)
         if (r->user->role < rt->role)
             return reply_error(r, 403, "Tài khoản của bạn không có quyền thực hiện thao tác này.");
     }
+    if (!strcmp(r->method, "POST") && (rt->flags & ROUTE_NO_CSRF) && origin_foreign(r))
+        return reply_error(r, 403, "Yêu cầu không hợp lệ (gửi từ trang web khác).");
     if (!strcmp(r->method, "POST") && !(rt->flags & ROUTE_NO_CSRF) && !auth_check_csrf(r))
         return reply_error(r, 403, "Yêu cầu không hợp lệ (mã bảo vệ biểu mẫu sai hoặc đã hết hạn). "
                                    "Vui lòng tải lại trang và thử lại.");
