@@ -767,7 +767,7 @@ static int load_ratings_comments(Db *db, int64_t now, char *err, size_t errlen)
             "is_staff, created_at, moderated_at, is_sample) "
             "VALUES (?1, NULLIF(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULLIF(?10, 0), 1)");
         if (!st) return fail(err, errlen, "database error: %s", db_errmsg(db));
-        db_bindf(st, "llttttilll", art, reply ? ids[reply - 1] : (int64_t)0, demo_comments[i].name,
+        db_bindf(st, "lltttttill", art, reply ? ids[reply - 1] : (int64_t)0, demo_comments[i].name,
                  demo_comments[i].email, demo_comments[i].body, demo_comments[i].status, flags,
                  reply ? 1 : 0, t, approved ? t : (int64_t)0);
         int rc = db_step(st);
