@@ -69,46 +69,66 @@ test('citizen rates the article', async (t) => {
   t.page = citizen;
   await citizen.goto(srv.base + ARTICLE);
   const form = citizen.locator('form[action$="/danh-gia"]');
-  await form.locator('input[name="diem"][value="4"], input[name="stars"][value="4"], input[name="rating"][value="4"]').first().check();
-  await Promise.all([citizen.waitForLoadState('load'), form.locator('button[type=submit]').first().click()]);
-  await citizen.waitForTimeout(300);
-  const text = await citizen.textContent('body');
-  assert(/lượt đánh giá:\s*1\b/i.test(text), 'rating count 1 shown');
+  const before = (await citizen.textContent('#rating-summary')).trim();
+  await form.locator('label[for="sao-4"]').click();
+  assert(await form.locator('input[name="sao"][value="4"]').isChecked(), '4 stars chosen by tapping its label');
+  await form.locator('button[type=submit]').click();
+  // With the script the summary updates in place; without it the page reloads.
+  await citizen.waitForFunction((b) => {
+    const el = document.querySelector('#rating-summary');
+    return el && el.textContent.trim() !== b;
+  }, before, { timeout: 10000 });
+  const text = (await citizen.textContent('#rating-summary')).trim();
+  const count = (s) => { const m = s.match(/lượt đánh giá:\s*([\d.]+)/); return m ? Number(m[1].replace(/\./g, '')) : 0; };
+  assert(count(text) === count(before) + 1, `one more rating: "${before}" -> "${text}"`);
+  assert(/trung bình:\s*\d(,\d)?/.test(text), 'average shown with a decimal comma: ' + text);
+  await citizen.reload();
+  const again = (await citizen.textContent('#rating-summary')).trim();
+  assert(again === text, `rating kept after reload ("${again}")`);
 }, { skip: RATE ? null : 'route POST /bai-viet/:slug/danh-gia not yet in src/http_routes.c' });
 
-const COMMENT = hasRoute('POST', '/bai-viet/:slug/binh-luan');
+const COMMENT = hasRoute('POST', '/bai-viet/:slug/binh-luan') && hasRoute('GET', '/xac-thuc/:id/thu-nghiem');
 test('citizen comments with the verification code and sees the moderation notice', async (t) => {
   t.page = citizen;
   await citizen.goto(srv.base + ARTICLE);
-  const form = citizen.locator('form[action$="/binh-luan"]');
-  const id = await form.locator('input[name="captcha_id"]').inputValue();
-  const peek = await (await fetch(`${srv.base}/xac-thuc/${id}/thu-nghiem`)).text();
-  const code = peek.trim();
-  assert(/^[A-Z2-9]{5}$/.test(code), 'peeked code: ' + code);
+  await Promise.all([citizen.waitForNavigation(), citizen.locator('.comment-cta a').click()]);
+  const form = citizen.locator('form#gui-binh-luan');
   state.comment = 'Ý kiến thử nghiệm ' + Date.now() + ': đề nghị công khai tiến độ thực hiện Đề án.';
-  await form.locator('[name="name"]').fill('Nguyễn Văn Dân');
-  await form.locator('textarea[name="text"], textarea[name="body"]').first().fill(state.comment);
-  await form.locator('[name="captcha"]').fill(code.toLowerCase());
-  await Promise.all([citizen.waitForLoadState('load'), form.locator('button[type=submit]').first().click()]);
-  await citizen.waitForTimeout(300);
+  await form.locator('[name="ho_ten"]').fill('Nguyễn Văn Dân');
+  await form.locator('[name="noi_dung"]').fill(state.comment);
+  // A wrong code first: "Mã xác thực không đúng", and what was typed comes back.
+  await form.locator('[name="ma_xac_thuc"]').fill('SAI00');
+  await Promise.all([citizen.waitForNavigation(), form.locator('button[type=submit]').first().click()]);
+  assert((await citizen.textContent('body')).includes('Mã xác thực không đúng'), 'wrong code refused');
+  assert(await form.locator('[name="noi_dung"]').inputValue() === state.comment, 'text given back after a wrong code');
+  assert(await form.locator('[name="ho_ten"]').inputValue() === 'Nguyễn Văn Dân', 'name given back');
+  const img = form.locator('img.captcha-img');
+  assert(await img.evaluate((i) => i.complete && i.naturalWidth > 0), 'code picture loaded');
+  const id = await form.locator('input[name="ma_id"]').inputValue();
+  const code = (await (await fetch(`${srv.base}/xac-thuc/${id}/thu-nghiem`)).text()).trim();
+  assert(/^[A-Z0-9]{5}$/.test(code), 'peeked code: ' + code);
+  await form.locator('[name="ma_xac_thuc"]').fill(code.toLowerCase());
+  await Promise.all([citizen.waitForNavigation(), form.locator('button[type=submit]').first().click()]);
   const text = await citizen.textContent('body');
-  assert(/chờ (kiểm duyệt|duyệt)|được kiểm duyệt|sau khi (được )?duyệt/i.test(text), 'moderation notice shown');
+  assert(/sau khi được kiểm duyệt|chờ (kiểm )?duyệt/i.test(text), 'moderation notice shown');
   assert(!text.includes(state.comment), 'comment not shown before approval');
-}, { skip: COMMENT ? null : 'route POST /bai-viet/:slug/binh-luan not yet in src/http_routes.c' });
+  await shot(citizen, 'phone-comment-notice');
+}, { skip: COMMENT ? null : 'comment routes not yet in src/http_routes.c' });
 
 const VOTE = hasRoute('POST', '/binh-chon/:id');
 test('citizen votes in the poll', async (t) => {
   t.page = citizen;
   await citizen.goto(srv.base + '/');
-  const form = citizen.locator('form[action^="/binh-chon/"]').first();
-  const before = await citizen.textContent('body');
-  await form.locator('input[type=radio], input[type=checkbox]').first().check();
-  await Promise.all([citizen.waitForLoadState('load'), form.locator('button[type=submit]').first().click()]);
-  await citizen.waitForTimeout(300);
-  const text = await citizen.textContent('body');
-  assert(/người đã bình chọn/.test(text), 'results show "N người đã bình chọn"');
+  const form = citizen.locator('form.poll-form').first();
+  assert(await form.count() === 1, 'a poll in the sidebar');
+  await form.locator('input[name="lua_chon"]').first().check();
+  await Promise.all([citizen.waitForNavigation(), form.locator('button[type=submit]').click()]);
+  const text = await citizen.textContent('main');
+  const m = text.match(/([\d.]+)\s*người đã bình chọn/);
+  assert(m, 'results show "N người đã bình chọn"');
   state.pollUrl = citizen.url();
-  void before;
+  assert(/\/binh-chon\//.test(new URL(state.pollUrl).pathname), 'results page after voting: ' + state.pollUrl);
+  await shot(citizen, 'phone-poll-results');
 }, { skip: VOTE ? null : 'route POST /binh-chon/:id not yet in src/http_routes.c' });
 
 const SEARCH = hasRoute('GET', '/tim-kiem');
@@ -165,10 +185,9 @@ test('moderator approves the comment, which then shows under the article', async
   t.page = mod;
   await signIn(mod, srv.base, MODERATOR);
   await mod.goto(srv.base + '/quan-tri/binh-luan');
-  const row = mod.locator('tr, li, article').filter({ hasText: state.comment.slice(0, 40) }).first();
+  const row = mod.locator('li.mod-item').filter({ hasText: state.comment.slice(0, 40) }).first();
   assert(await row.count() === 1, 'comment in the moderation queue');
-  const approve = row.locator('button', { hasText: /Duyệt|Phê duyệt|Hiển thị/ }).first();
-  await Promise.all([mod.waitForNavigation(), approve.click()]);
+  await Promise.all([mod.waitForNavigation(), row.locator('button[value="approved"]').click()]);
   await citizen.goto(srv.base + ARTICLE);
   const text = await citizen.textContent('main');
   assert(text.includes(state.comment), 'approved comment shown under the article');
