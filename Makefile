@@ -31,7 +31,8 @@ LIBOBJ   := $(LIBSRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen_embed.o
 EMBEDDED := $(sort $(wildcard templates/*.html static/*) $(wildcard demo/*))
 UNIT     := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/unit_*.c))
 HTTPT    := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/http_*.c))
-TESTLIB  := $(filter-out tests/unit_%.c tests/http_%.c,$(wildcard tests/*.c))
+# tests/crash.c is a stand-alone program (scripts/test-extra-crash.sh, make soak), not a helper.
+TESTLIB  := $(filter-out tests/unit_%.c tests/http_%.c tests/crash.c,$(wildcard tests/*.c))
 
 .PHONY: all run test test-fast test-asan deps clean bench fuzz soak security e2e format
 
@@ -89,3 +90,12 @@ format:
 
 clean:
 	rm -rf build
+
+# --- soak (issue 4, durability and hostile clients) ---
+# make soak: the long crash-safety run (60 SIGKILLs under write load, backup
+# under load) and slowhttptest against the server, 10-20 minutes; figures
+# printed, ends with "soak-total: N passed, M failed".  See scripts/soak.sh.
+soak: deps
+	@scripts/install-deps.sh slowhttptest
+	@$(MAKE) --no-print-directory build/hoidong build/tests/crash build/tests/http_slow
+	@scripts/soak.sh

@@ -6,7 +6,8 @@
  *
  * The attacker uses raw sockets bound to 127.0.0.1; the measured client is
  * a libcurl TClient bound to 127.0.0.2 (loopback is a whole /8 on Linux).
- * Every phase is bounded in time (the whole program runs in about 20 s).
+ * Every phase is bounded in time (the whole program runs in about 10 s);
+ * HOIDONG_SLOWHTTPTEST=SECONDS adds slowhttptest runs (make soak).
  * Figures (p50/p99 latency, connections held, RSS) are printed. */
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "t.h"
@@ -418,6 +420,73 @@ TEST(test_oversized_upload)
     }
 }
 
+/* ---- slowhttptest (make soak only) -------------------------------------
+ * HOIDONG_SLOWHTTPTEST=SECONDS runs Debian's slowhttptest in its four modes
+ * (slow headers, slow body, slow read, range) for SECONDS each from
+ * 127.0.0.1 with 1,000 connections, while the 127.0.0.2 client measures. */
+static int run_slowhttptest(const char *mode, int secs, Lat *out)
+{
+    char url[640], len[16], log[64];
+    snprintf(url, sizeof url, "%s%s", srv.base, !strcmp(mode, "-B") ? "/quan-tri/dang-nhap" : article);
+    snprintf(len, sizeof len, "%d", secs);
+    snprintf(log, sizeof log, "/tmp/hd-slowhttptest-%d.log", (int)getpid());
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        if (!freopen(log, "w", stdout) || !freopen(log, "a", stderr)) _exit(126);
+        if (!strcmp(mode, "-X"))
+            execlp("slowhttptest", "slowhttptest", "-X", "-c", "1000", "-r", "200", "-l", len, "-u", url,
+                   "-k", "3", "-n", "5", "-w", "10", "-y", "20", "-z", "32", "-p", "3", (char *)NULL);
+        else if (!strcmp(mode, "-R"))
+            execlp("slowhttptest", "slowhttptest", "-R", "-c", "1000", "-r", "200", "-l", len, "-u", url,
+                   "-a", "10", "-b", "3000", "-p", "3", (char *)NULL);
+        else
+            execlp("slowhttptest", "slowhttptest", mode, "-c", "1000", "-r", "200", "-i", "10", "-x", "24",
+                   "-s", "8192", "-l", len, "-u", url, "-p", "3", (char *)NULL);
+        _exit(127);
+    }
+    sleep(3);   /* let it open its connections */
+    Lat all = {0};
+    double worst99 = 0;
+    int st = 0;
+    while (waitpid(pid, &st, WNOHANG) == 0) {
+        Lat L = measure_gap(100, 20000);
+        all.n += L.n;
+        all.failed += L.failed;
+        if (L.p99 > worst99) worst99 = L.p99;
+        if (L.max > all.max) all.max = L.max;
+        all.p50 = L.p50;
+    }
+    all.p99 = worst99;
+    *out = all;
+    char tail[300];
+    snprintf(tail, sizeof tail, "grep -E 'service available|closed|pending|connected' '%s' | tail -n 4 | sed 's/^/slow:   /'", log);
+    if (system(tail) != 0) {}
+    unlink(log);
+    return WIFEXITED(st) && WEXITSTATUS(st) == 127 ? -1 : 0;
+}
+
+TEST(test_slowhttptest)
+{
+    int secs = atoi(getenv("HOIDONG_SLOWHTTPTEST"));
+    if (secs < 5) secs = 5;
+    const char *modes[] = {"-H", "-B", "-X", "-R"};
+    const char *names[] = {"slow headers", "slow body", "slow read", "range"};
+    for (int i = 0; i < 4; i++) {
+        Lat L;
+        if (run_slowhttptest(modes[i], secs, &L) != 0) {
+            printf("slow: slowhttptest is not installed (apt-get install slowhttptest)\n");
+            CHECK(0);
+            return;
+        }
+        char what[64];
+        snprintf(what, sizeof what, "slowhttptest %s (%s)", modes[i], names[i]);
+        print_lat(what, L);
+        CHECK_INT(L.failed, 0);
+        CHECK(L.p99 < P99_LIMIT_MS);
+    }
+}
+
 int main(void)
 {
     t_prog = "http_slow";
@@ -452,6 +521,7 @@ int main(void)
     RUN(test_slowloris);
     RUN(test_oversized_headers);
     RUN(test_oversized_upload);
+    if (getenv("HOIDONG_SLOWHTTPTEST")) RUN(test_slowhttptest);
     printf("slow: all phases in %.1f s\n", (now_ms() - t0) / 1e3);
     ts_stop(&srv);
     return t_done();
