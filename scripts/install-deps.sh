@@ -9,6 +9,7 @@ PKGS=(
   libmagic-dev libmagic-mgc libutf8proc-dev zlib1g-dev libgd-dev fonts-dejavu-core
   libcurl4-openssl-dev curl
   john-data
+  libxml2-utils
 )
 # Extra groups: scripts that need more pass their own list as arguments.
 PKGS+=("$@")

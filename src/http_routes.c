@@ -59,6 +59,12 @@ const Route routes[] = {
     {"GET",  "/quan-tri/binh-luan",             page_admin_comments,   ROLE_MODERATOR, 0},
     {"POST", "/quan-tri/binh-luan/xu-ly",       page_admin_comment_action, ROLE_MODERATOR, 0},
     {"POST", "/quan-tri/binh-luan/:id/tra-loi", page_admin_comment_reply, ROLE_MODERATOR, 0},
+    /* search, feeds and discovery (page_search.c, page_feeds.c) */
+    {"GET",  "/tim-kiem",                       page_search,           ROLE_NONE, 0},
+    {"GET",  "/tin-moi.atom",                   page_feed_news,        ROLE_NONE, 0},
+    {"GET",  "/chuyen-muc/:slug/atom",          page_feed_category,    ROLE_NONE, 0},
+    {"GET",  "/sitemap.xml",                    page_sitemap,          ROLE_NONE, 0},
+    {"GET",  "/robots.txt",                     page_robots,           ROLE_NONE, 0},
     {NULL, NULL, NULL, 0, 0},
 };
 

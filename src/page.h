@@ -59,4 +59,10 @@ int page_admin_stats_base(Req *r);
 /* Add the sidebar's poll, links and stats blocks to ctx.sidebar (called by
  * page_base_ctx; see page_poll.c). */
 void engage_sidebar(Req *r, Val *sidebar);
+/* --- search and feeds (page_search.c, page_feeds.c) --- */
+int page_search(Req *r);
+int page_feed_news(Req *r);
+int page_feed_category(Req *r);
+int page_sitemap(Req *r);
+int page_robots(Req *r);
 #endif
