@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "db.h"
+#include "demo.h"
 #include "engage_comment.h"
 #include "engage_rating.h"
 #include "log.h"
@@ -216,6 +217,11 @@ TEST(test_comment_lifecycle)
     CHECK_INT(comment_reply(db, a, c1, "   ", 7, "mod1", "Ban biên tập", 3002, NULL, &err), -1);
     CHECK_INT(comment_reply(db, a, 55555, "Có ai không?", 7, "mod1", "Ban biên tập", 3002, NULL, &err), -1);
 
+    int64_t r2 = 0;
+    CHECK_INT(comment_reply(db, a, r1, "Bổ sung: xem mục Lịch tiếp công dân.", 7, "mod1",
+                            "Ban biên tập", 3003, &r2, &err), 0);
+    CHECK_INT(db_int(db, -1, "SELECT parent_id FROM comments WHERE id = ?1", "l", r2), c1);
+    CHECK_INT(comment_moderate(db, &r2, 1, "rejected", 7, "mod1", 3004), 1);
     CHECK_INT(comment_list_public(db, a, art1, &list, &n), 0);
     CHECK_INT(n, 3);
     if (n == 3) {
@@ -247,11 +253,48 @@ TEST(test_comment_lifecycle)
         CHECK_STR(list[0].moderator, "mod1");
     }
     CHECK_INT(comment_queue(db, a, NULL, 2, 0, &list, &n, &total), 0);
-    CHECK_INT(total, 6);
+    CHECK_INT(total, 7);
     CHECK_INT(n, 2);
     if (n == 2) CHECK(list[0].created_at >= list[1].created_at);
     CHECK_STR(comment_status_label("pending"), "Chờ duyệt");
     arena_free(a);
+}
+
+/* The demo's ratings and comments: the seed article shows 37 ratings
+ * averaging 4,5 and approved comments with staff replies; a few wait in
+ * the queue; `demo --remove` takes every sample row away and leaves the
+ * totals consistent with a real rating that stays. */
+TEST(test_demo_data)
+{
+    char path[300], files[300], err[256];
+    snprintf(path, sizeof path, "%s/demo.db", dir);
+    snprintf(files, sizeof files, "%s/files", dir);
+    Db *d = db_open(path, 1, err, sizeof err);
+    CHECK(d != NULL);
+    if (!d) return;
+    CHECK_INT(demo_load(d, files, 1800000000, err, sizeof err), 0);
+    int64_t seed = db_int(d, 0, "SELECT id FROM articles WHERE is_sample = 0 ORDER BY id LIMIT 1", "");
+    int64_t c = 0, s = 0;
+    CHECK_INT(rating_summary(d, seed, &c, &s), 0);
+    CHECK_INT(c, 37);
+    CHECK_STR(avg(c, s), "4,5");
+    CHECK(db_int(d, 0, "SELECT COUNT(DISTINCT article_id) FROM ratings", "") >= 3);
+    CHECK(comment_count_public(d, seed) >= 4);
+    CHECK(db_int(d, 0, "SELECT COUNT(*) FROM comments WHERE is_staff = 1 AND parent_id IS NOT NULL "
+                       "AND status = 'approved'", "") >= 2);
+    CHECK(db_int(d, 0, "SELECT COUNT(*) FROM comments WHERE status = 'pending'", "") >= 2);
+    CHECK_INT(db_int(d, -1, "SELECT COUNT(*) FROM comments WHERE is_sample = 0", ""), 0);
+    CHECK_INT(db_int(d, -1, "SELECT COUNT(*) FROM ratings WHERE is_sample = 0", ""), 0);
+    /* a real reader's rating of the seed article survives the removal */
+    CHECK_INT(rating_put(d, seed, "real-reader", 3, 1800000100, 0, &c, &s), RATING_ADDED);
+    CHECK_INT(c, 38);
+    CHECK_INT(demo_remove(d, files, err, sizeof err), 0);
+    CHECK_INT(db_int(d, -1, "SELECT COUNT(*) FROM ratings", ""), 1);
+    CHECK_INT(db_int(d, -1, "SELECT COUNT(*) FROM comments", ""), 0);
+    CHECK_INT(rating_summary(d, seed, &c, &s), 0);
+    CHECK_INT(c, 1);
+    CHECK_INT(s, 3);
+    db_close(d);
 }
 
 int main(void)
@@ -265,6 +308,7 @@ int main(void)
     RUN(test_comment_validation);
     RUN(test_links);
     RUN(test_comment_lifecycle);
+    RUN(test_demo_data);
     teardown();
     return t_done();
 }
