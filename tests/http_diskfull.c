@@ -206,6 +206,16 @@ TEST(test_full_disk)
     CHECK_CONTAINS(res->body, FULL_MSG);
     unlink(up_file);
 
+    /* A reader's rating (public form) answers the same way. */
+    res = tc_get(pub, article_path);
+    char *csrf = res->status == 200 ? tc_input_value(res->body, "csrf") : NULL;
+    char rate_url[600];
+    snprintf(rate_url, sizeof rate_url, "%s/danh-gia", article_path);
+    res = tc_post(pub, rate_url, "csrf", csrf ? csrf : "", "sao", "4", NULL);
+    printf("diskfull: rating on a full disk -> %ld\n", res->status);
+    CHECK_INT(res->status, 503);
+    CHECK_CONTAINS(res->body, FULL_MSG);
+
     /* Reads keep working: the home page and an article. */
     res = tc_get(pub, "/");
     CHECK_INT(res->status, 200);
@@ -216,6 +226,10 @@ TEST(test_full_disk)
 
     /* Space returns: the same write succeeds, without a restart. */
     CHECK_INT(unlink(filler), 0);
+    res = tc_post(pub, rate_url, "csrf", csrf ? csrf : "", "sao", "4", NULL);
+    printf("diskfull: rating after space returned -> %ld\n", res->status);
+    CHECK_INT(res->status, 303);
+    free(csrf);
     res = save_article("Bài viết sau khi có lại chỗ trống", body);
     printf("diskfull: article save after space returned -> %ld\n", res->status);
     CHECK_INT(res->status, 303);
