@@ -79,6 +79,10 @@ int config_set(Config *c, const char *key, const char *value, char *err, size_t 
     if (!strcmp(key, "templates")) { c->template_dir = *value ? keep(value) : NULL; return 0; }
     if (!strcmp(key, "site_url")) {
         if (strncmp(value, "http://", 7) && strncmp(value, "https://", 8)) goto bad;
+        /* a host must follow: "http://" alone became "http:/" once its
+         * trailing slash was cut (found by fuzz/fuzz_config.c) */
+        const char *host = value + (value[4] == 's' ? 8 : 7);
+        if (!*host || *host == '/') goto bad;
         size_t len = strlen(value);
         char *v = keep(value);
         if (len && v[len - 1] == '/') v[len - 1] = 0;

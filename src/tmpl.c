@@ -557,7 +557,15 @@ static void render_var(Buf *out, int filter, const Val *v)
             }
             return;
         }
-        if (filter >= F_DATE) { i = (int64_t)v->u.d; have_int = 1; break; }
+        if (filter >= F_DATE) {
+            /* A double outside int64's range (or NaN) cannot be converted
+             * (undefined behaviour): render nothing, like any non-date.
+             * Found by fuzz/fuzz_tmpl.c. */
+            if (!(v->u.d > -9.2e18 && v->u.d < 9.2e18)) return;
+            i = (int64_t)v->u.d;
+            have_int = 1;
+            break;
+        }
         put_double(out, v->u.d);
         return;
     default: return; /* lists, maps, null: nothing */

@@ -113,6 +113,16 @@ int visitor_cookie_verify(const char *value, uint8_t id[VISITOR_ID_BYTES])
     int rc = -1;
     if (!value || strlen(value) != VISITOR_COOKIE_SIZE - 1)
         return -1;
+    /* Check the alphabet ourselves: libsodium 1.0.18's URL-safe decoder
+     * reads every byte 0x80-0xFF as '_' (a signed-char slip), so without
+     * this many different strings would verify as the same cookie.  Found
+     * by fuzz/fuzz_cookie.c. */
+    for (const char *p = value; *p; p++) {
+        char c = *p;
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_'))
+            return -1;
+    }
     if (sodium_base642bin(raw, sizeof raw, value, VISITOR_COOKIE_SIZE - 1, NULL, &binlen, &end,
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
         binlen != sizeof raw || *end)

@@ -506,10 +506,19 @@ typedef struct {
     int mon, day, hour, min, sec, wday; /* wday 0 = Sunday */
 } VnTime;
 
+/* Times are clamped to +-2^55 s (a billion years) before any arithmetic,
+ * so a wild value (a {{date:x}} fed any 64-bit number) cannot overflow
+ * t + VN_OFFSET or the calendar maths.  Found by fuzz/fuzz_vn.c. */
+#define VN_TIME_LIMIT ((int64_t)1 << 55)
+static int64_t vn_clamp_time(int64_t t)
+{
+    return t > VN_TIME_LIMIT ? VN_TIME_LIMIT : t < -VN_TIME_LIMIT ? -VN_TIME_LIMIT : t;
+}
+
 static VnTime vn_split(int64_t t)
 {
     VnTime v;
-    int64_t local = t + VN_OFFSET;
+    int64_t local = vn_clamp_time(t) + VN_OFFSET;
     int64_t days = floor_div(local, 86400);
     int64_t secs = local - days * 86400;
     civil_from_days(days, &v.year, &v.mon, &v.day);
@@ -632,7 +641,7 @@ int vn_parse_datetime(const char *s, int64_t *t)
 /* Unix time of 00:00 Vietnam time on the day containing t. */
 int64_t vn_day_start(int64_t t)
 {
-    return floor_div(t + VN_OFFSET, 86400) * 86400 - VN_OFFSET;
+    return floor_div(vn_clamp_time(t) + VN_OFFSET, 86400) * 86400 - VN_OFFSET;
 }
 
 /* yyyymmdd of the Vietnam-time day containing t (20220512). */

@@ -42,6 +42,8 @@ TEST(test_string_errors)
     CHECK_INT(config_load_string(&c, "max_upload = -5M", "x", err, sizeof err), -1);
     CHECK_INT(config_load_string(&c, "max_upload = 2T", "x", err, sizeof err), -1);
     CHECK_INT(config_load_string(&c, "site_url = ftp://x", "x", err, sizeof err), -1);
+    CHECK_INT(config_load_string(&c, "site_url = http://", "x", err, sizeof err), -1);
+    CHECK_INT(config_load_string(&c, "site_url = https:///path", "x", err, sizeof err), -1);
 }
 
 /* A line longer than the old 1 KiB fgets buffer is one line, not two. */
