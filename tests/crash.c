@@ -446,7 +446,12 @@ TEST(test_kill_restart)
         restart_ms_total += r;
         if (r > restart_ms_max) restart_ms_max = r;
         CHECK_INT(rc, 0);
-        if (rc != 0) break;
+        if (rc != 0) {
+            char cmd[400];
+            snprintf(cmd, sizeof cmd, "tail -n 12 '%s/server.log' | sed 's/^/crash: server.log: /' >&2", srv.dir);
+            if (system(cmd) != 0) {}
+            break;
+        }
     }
     usleep(300 * 1000);   /* writers see the server gone */
     stop_all_writers();
@@ -478,6 +483,33 @@ static int free_port(void)
     }
     close(fd);
     return ntohs(a.sin_port);
+}
+
+/* A free loopback port below the ephemeral range.  While the server is
+ * down, clients keep connecting to its port; with a port inside the
+ * ephemeral range one of them can be given that very port as its own
+ * and connect to itself (TCP self-connect), and the restarted server
+ * then cannot bind.  0 if none found. */
+static int port_below_ephemeral(void)
+{
+    int lo = 32768;
+    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+    if (f) {
+        if (fscanf(f, "%d", &lo) != 1) lo = 32768;
+        fclose(f);
+    }
+    if (lo <= 11000) return 0;
+    unsigned seed = (unsigned)getpid() ^ (unsigned)time(NULL);
+    for (int i = 0; i < 200; i++) {
+        int p = 10000 + (int)(rand_r(&seed) % (unsigned)(lo - 10000));
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p),
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        int ok = fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
+        if (fd >= 0) close(fd);
+        if (ok) return p;
+    }
+    return 0;
 }
 
 TEST(test_backup_under_load)
@@ -531,7 +563,8 @@ TEST(test_backup_under_load)
     CHECK_INT(v.missing, 0);
     CHECK_INT(v.duplicated, 0);
     free(upto);
-    b.port = free_port();
+    b.port = port_below_ephemeral();
+    if (b.port <= 0) b.port = free_port();
     snprintf(b.base, sizeof b.base, "http://127.0.0.1:%d", b.port);
     rc = ts_restart_kill(&b);
     CHECK_INT(rc, 0);
@@ -572,6 +605,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "crash: server did not start\n");
         t_failed++;
         return t_done();
+    }
+    /* Move the server to a port outside the ephemeral range (see above). */
+    int port = port_below_ephemeral();
+    if (port > 0) {
+        kill(srv.pid, SIGTERM);
+        waitpid(srv.pid, NULL, 0);
+        srv.pid = 0;
+        srv.port = port;
+        snprintf(srv.base, sizeof srv.base, "http://127.0.0.1:%d", port);
+        if (ts_restart_kill(&srv) != 0) {
+            fprintf(stderr, "crash: server did not start on port %d\n", port);
+            t_failed++;
+            return t_done();
+        }
     }
     /* Set-up: a category, the seed article, which public writes exist. */
     {
