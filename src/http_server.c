@@ -375,7 +375,8 @@ static int dispatch(Req *r, const Route *rt, int route_status)
         r->db = db_thread();
         if (!r->db) return reply_error(r, 503, NULL);
         db_clear_error(r->db);   /* storage full: judge this request's writes only */
-        if (auth_load(r) != 0) return reply_error(r, 500, NULL);
+        if (auth_load(r) != 0)   /* a session touch can fail on a full disk too */
+            return db_last_error(r->db) == DB_FULL ? reply_storage_full(r) : reply_error(r, 500, NULL);
     }
     if (rt->role > ROLE_NONE) {
         if (!r->user) {
