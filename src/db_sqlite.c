@@ -763,26 +763,30 @@ static int sq_fts_put(Db *d, const char *kind, int64_t id, const char *title, co
  * ?9 exact.  Documents are joined to their article for visibility and
  * category; their date is the issue date when known.  bm25 weights: folded
  * title 10, folded body 1 (the match is limited to those two columns by
- * the expression itself).  count(*) OVER () gives the total with the page;
+ * the expression itself).  Kind and id come from the rowid (ref * 4 +
+ * code): reading the unindexed kind/ref columns would load each matching
+ * entry's whole stored text from the FTS5 content table, which made common
+ * queries several times slower.  count(*) OVER () gives the total with the page;
  * it sits outside a subquery because FTS5 auxiliary functions (bm25) cannot
  * be evaluated where a window function makes SQLite materialise the rows. */
 #define FTS_SUB \
     "WITH RECURSIVE sub(id) AS (SELECT id FROM categories WHERE id = ?4" \
     " UNION SELECT k.id FROM categories k JOIN sub ON k.parent_id = sub.id) "
 #define FTS_DATE "COALESCE(t.issued_at, a.published_at, a.created_at)"
+#define FTS_ISDOC "(search_index.rowid % 4 = 1)"
+#define FTS_REF "(search_index.rowid / 4)"
 #define FTS_FROM \
     " FROM search_index" \
-    " LEFT JOIN attachments t ON search_index.kind = 'document' AND t.id = search_index.ref" \
-    " JOIN articles a ON a.id = (CASE WHEN search_index.kind = 'document' THEN t.article_id" \
-    " ELSE search_index.ref END)" \
-    " WHERE search_index MATCH ?2" \
+    " LEFT JOIN attachments t ON " FTS_ISDOC " AND t.id = " FTS_REF \
+    " JOIN articles a ON a.id = (CASE WHEN " FTS_ISDOC " THEN t.article_id ELSE " FTS_REF " END)" \
+    " WHERE search_index MATCH ?2 AND search_index.rowid % 4 < 2" \
     " AND (a.status = 'published' OR (a.status = 'scheduled' AND a.published_at <= ?1))" \
-    " AND (?3 = '' OR search_index.kind = ?3)" \
+    " AND (?3 = '' OR (?3 = 'document') = " FTS_ISDOC ")" \
     " AND (?4 = 0 OR a.category_id IN (SELECT id FROM sub))" \
     " AND (?5 = 0 OR " FTS_DATE " >= ?5) AND (?6 = 0 OR " FTS_DATE " < ?6)"
 #define FTS_SELECT(exact) \
     FTS_SUB "SELECT isdoc, ref, art, ex, dt, count(*) OVER () FROM (" \
-    "SELECT search_index.kind = 'document' AS isdoc, search_index.ref AS ref, a.id AS art, " \
+    "SELECT " FTS_ISDOC " AS isdoc, " FTS_REF " AS ref, a.id AS art, " \
     exact " AS ex, " FTS_DATE " AS dt, search_index.rowid AS rid, " \
     "bm25(search_index, 0.0, 0.0, 10.0, 1.0, 0.0, 0.0) AS score" FTS_FROM ")" \
     " ORDER BY ex DESC, score, dt DESC, rid DESC LIMIT ?7 OFFSET ?8"
