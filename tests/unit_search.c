@@ -247,7 +247,7 @@ TEST(test_parse_hostile)
         "x:y:z", "{", "}", "[a]", "a'b", "AND", "OR", "NOT", "hoi ~ dong", "%_%", "\\", "\"*\"",
         "“hội đồng", "nhân dân”", "15-ĐA/TU*", "ĐA/TU\"", "<script>alert(1)</script>",
         "'; DROP TABLE articles; --", "ℌ𝔬𝔦 ½ ﬁ", "e\xcc\x81", "\xcc\x81\xcc\x81", "中文 测试",
-        "\xef\xbc\x82x\xef\xbc\x82", "a\u00a0b", NULL};
+        "\xef\xbc\x82x\xef\xbc\x82", "a\u00a0b", "कः ः", "😀 hội", "\xe2\x80\x8b", "ǅ ǆ", NULL};
     for (int i = 0; hostile[i]; i++) CHECK(check_runs(a, hostile[i]));
     /* Random strings over an alphabet rich in syntax. */
     static const char *alpha[] = {"\"", "*", "(", ")", ":", "{", "}", "^", "+", "-", " ", " ",
