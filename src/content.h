@@ -30,8 +30,12 @@ typedef struct ArticleInput {
 int article_save(Db *db, Arena *a, const ArticleInput *in, int64_t user_id, const char *username,
                  int64_t now, int64_t *out_id, const char **err);
 /* Is the article visible to the public at time now?  (published, or
- * scheduled with published_at <= now) - the SQL condition used everywhere: */
-#define ARTICLE_VISIBLE_SQL "(a.status = 'published' OR (a.status = 'scheduled' AND a.published_at <= ?1))"
+ * scheduled with published_at <= now) - the SQL condition used everywhere.
+ * Written with `status IN (..)` first so the planner can use the
+ * (category_id, status, published_at) index as a covering index; the
+ * plain OR form made SQLite scan every published article (bench/run.sh:
+ * the home page took 1.2 s over 10 000 articles). */
+#define ARTICLE_VISIBLE_SQL "(a.status IN ('published', 'scheduled') AND (a.status = 'published' OR a.published_at <= ?1))"
 
 /* Change an article's status (admin "publish now" / "unpublish" / "archive").
  * status: "published" (published_at = now unless already in the past),

@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# bench/run.sh - `make bench`: throughput, latency, memory and start-up of
+# hoidong against a yardstick measured in the same run.
+#
+# What it does (all on loopback, every load bounded in time):
+#  1. builds a database in a temp dir: `hoidong init`, `hoidong demo`, then
+#     bench/gen_bulk adds BENCH_ARTICLES articles and BENCH_COMMENTS comments;
+#  2. measures start-up (exec to the first 200 from /healthz) over 5 runs;
+#  3. starts hoidong, fetches the seed article's HTML and gives the very same
+#     bytes to nginx (own config in the temp dir, one port on 127.0.0.1);
+#  4. runs `wrk -t1 -c64 -d$DUR --latency` against nginx's static file and
+#     each hoidong page in turn, interleaved, for $ROUNDS rounds;
+#  5. prints per target: requests/s, p50, p99 (medians over rounds) and the
+#     ratio to nginx (median of the per-round ratios), the server's resident
+#     memory after start-up and under load, and the start-up time.
+# Results also go to $B/bench/results.txt.  Environment knobs:
+#   BENCH_ROUNDS (3)  BENCH_DURATION (10s)  BENCH_ARTICLES (10000)
+#   BENCH_COMMENTS (50000)  BENCH_PORT (a free one)  B (build)  BENCH_NO_BUILD (use
+#   the binaries as they are)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+B=${B:-build}
+ROUNDS=${BENCH_ROUNDS:-3}
+DUR=${BENCH_DURATION:-10s}
+CONNS=64
+ARTICLES=${BENCH_ARTICLES:-10000}
+COMMENTS=${BENCH_COMMENTS:-50000}
+# A free port pair: libmicrohttpd listens with SO_REUSEPORT, so a stray
+# server on the same port would silently take half the connections.
+port_free() { ! ss -Htln "( sport = :$1 )" | grep -q .; }
+PORT=${BENCH_PORT:-}
+if [ -z "$PORT" ]; then
+  for _ in $(seq 1 50); do
+    PORT=$((20000 + RANDOM % 20000))
+    port_free "$PORT" && port_free $((PORT + 1)) && break
+  done
+fi
+port_free "$PORT" && port_free $((PORT + 1)) || { echo "bench: port $PORT or $((PORT + 1)) is in use" >&2; exit 1; }
+NPORT=$((PORT + 1))
+BASE="http://127.0.0.1:$PORT"
+BIN="$PWD/$B/hoidong"
+
+for tool in wrk nginx curl sqlite3; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh wrk nginx-light)" >&2; exit 1; }
+done
+[ -n "${BENCH_NO_BUILD:-}" ] || make -s --no-print-directory "$B/hoidong" "$B/bench/gen_bulk" "$B/bench/startup" >/dev/null
+
+TMP=$(mktemp -d /tmp/hoidong-bench.XXXXXX)
+HD_PID=""
+NG_PID=""
+SAMPLER=""
+cleanup() {
+  [ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null || true
+  [ -n "$HD_PID" ] && kill "$HD_PID" 2>/dev/null && wait "$HD_PID" 2>/dev/null || true
+  [ -n "$NG_PID" ] && kill "$NG_PID" 2>/dev/null && wait "$NG_PID" 2>/dev/null || true
+  rm -rf "$TMP"
+}
+trap cleanup EXIT INT TERM
+
+export HOIDONG_DB="$TMP/hoidong.db" HOIDONG_FILES="$TMP/files"
+export HOIDONG_LISTEN=127.0.0.1 HOIDONG_PORT=$PORT
+# Test mode (loopback only) lets the comment bench read verification codes;
+# wrk's 64 connections plus probes come from one address.
+export HOIDONG_TEST_MODE=1 HOIDONG_PER_IP_LIMIT=256
+export HOIDONG_ADMIN_PASSWORD="bench-$(date +%s)-Quản-trị"
+
+echo "== preparing the database ($ARTICLES articles, $COMMENTS comments)"
+"$BIN" init >/dev/null 2>"$TMP/init.log"
+"$BIN" demo >/dev/null 2>>"$TMP/init.log"
+"$B/bench/gen_bulk" "$HOIDONG_DB" "$ARTICLES" "$COMMENTS" 2>>"$TMP/init.log" || { cat "$TMP/init.log" >&2; exit 1; }
+sqlite3 "$HOIDONG_DB" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+
+echo "== start-up time (exec to first /healthz 200), 5 runs"
+"$B/bench/startup" "$PORT" 5 "$BIN" serve 2>/dev/null | tee "$TMP/startup.txt" | tail -n 1
+STARTUP_MS=$(awk '/^startup_ms/ { sub("median=", "", $2); print $2 }' "$TMP/startup.txt")
+
+"$BIN" serve >"$TMP/server.log" 2>&1 &
+HD_PID=$!
+for _ in $(seq 1 500); do
+  curl -sf -o /dev/null "$BASE/healthz" && break
+  sleep 0.01
+done
+curl -sf -o /dev/null "$BASE/healthz" || { echo "bench: server did not start" >&2; cat "$TMP/server.log" >&2; exit 1; }
+rss_kb() { awk -v k="$2" '$1 == k":" { print $2 }' "/proc/$1/status"; }
+RSS_START=$(rss_kb "$HD_PID" VmRSS)
+
+SLUG=$(sqlite3 "$HOIDONG_DB" "SELECT slug FROM articles WHERE is_sample = 0 ORDER BY id LIMIT 1")
+ART_ID=$(sqlite3 "$HOIDONG_DB" "SELECT id FROM articles WHERE is_sample = 0 ORDER BY id LIMIT 1")
+CAT=$(sqlite3 "$HOIDONG_DB" "SELECT c.slug FROM categories c JOIN articles a ON a.category_id = c.id
+  WHERE a.status = 'published' GROUP BY c.id ORDER BY COUNT(*) DESC LIMIT 1")
+QUERY="hoi+dong+giam+sat"
+
+# The yardstick: nginx serving the article page's exact bytes.
+mkdir -p "$TMP/nginx/www" "$TMP/nginx/tmp"
+curl -sf -o "$TMP/nginx/www/article.html" "$BASE/bai-viet/$SLUG"
+# nginx's workers run as an unprivileged user when started as root.
+chmod 755 "$TMP" "$TMP/nginx" "$TMP/nginx/www"
+chmod 644 "$TMP/nginx/www/article.html"
+cat >"$TMP/nginx/nginx.conf" <<EOF
+worker_processes auto;
+daemon off;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $TMP/nginx/tmp; proxy_temp_path $TMP/nginx/tmp;
+  fastcgi_temp_path $TMP/nginx/tmp; uwsgi_temp_path $TMP/nginx/tmp; scgi_temp_path $TMP/nginx/tmp;
+  sendfile on; tcp_nopush on; keepalive_requests 100000;
+  types { text/html html; }
+  server { listen 127.0.0.1:$NPORT; root $TMP/nginx/www; }
+}
+EOF
+nginx -c "$TMP/nginx/nginx.conf" -p "$TMP/nginx" 2>"$TMP/nginx/stderr" &
+NG_PID=$!
+for _ in $(seq 1 200); do
+  curl -sf -o /dev/null "http://127.0.0.1:$NPORT/article.html" && break
+  sleep 0.01
+done
+cmp -s <(curl -sf "http://127.0.0.1:$NPORT/article.html") "$TMP/nginx/www/article.html" \
+  || { echo "bench: nginx does not serve the article copy" >&2; exit 1; }
+
+# POST targets: the anonymous form token is in every public page.
+CSRF=$(curl -sf "$BASE/bai-viet/$SLUG" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1)
+export BENCH_ORIGIN="$BASE" BENCH_CSRF="$CSRF" BENCH_ARTICLE_ID="$ART_ID" BENCH_SLUG="$SLUG"
+export BENCH_CODES="$TMP/codes.txt"
+
+# name | url | lua script ("" = plain GET)
+TARGETS=(
+  "nginx-static|http://127.0.0.1:$NPORT/article.html|"
+  "home|$BASE/|"
+  "article|$BASE/bai-viet/$SLUG|"
+  "category|$BASE/chuyen-muc/$CAT|"
+  "search|$BASE/tim-kiem?q=$QUERY|"
+  "rating-post|$BASE/bai-viet/$SLUG/danh-gia|bench/rating.lua"
+  "comment-post|$BASE/bai-viet/$SLUG/binh-luan|bench/comment.lua"
+)
+
+# A target whose route does not answer (a feature not built yet) is skipped.
+available() {
+  local name=$1 url=$2 code
+  case $name in
+    rating-post|comment-post) code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data "csrf=$CSRF" "$url") ;;
+    *) code=$(curl -s -o /dev/null -w '%{http_code}' "$url") ;;
+  esac
+  [ "$code" != 404 ] && [ "$code" != 405 ] && [ "$code" != 000 ]
+}
+
+# Comment POSTs each need a fresh verification code: bench/codes.lua asks
+# the server for ids and (test mode, loopback) their codes before the run.
+prepare_codes() {
+  rm -f "$BENCH_CODES"
+  timeout 60 wrk -t1 -c8 -d20s -s bench/codes.lua "$BASE/xac-thuc/moi" >"$TMP/codes.out" 2>&1 || true
+  [ -s "$BENCH_CODES" ] && echo "   ($(wc -l <"$BENCH_CODES") verification codes ready)"
+}
+
+# Latency text from wrk ("850.00us", "1.20ms", "1.02s") -> milliseconds.
+to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0;
+  else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
+
+SAMPLES="$TMP/samples.txt"
+: >"$SAMPLES"
+(
+  while kill -0 "$HD_PID" 2>/dev/null; do
+    awk '$1 == "VmRSS:" { print $2 }' "/proc/$HD_PID/status" 2>/dev/null >>"$SAMPLES" || true
+    sleep 0.2
+  done
+) &
+SAMPLER=$!
+
+declare -A SKIP=()
+for t in "${TARGETS[@]}"; do
+  IFS='|' read -r name url lua <<<"$t"
+  available "$name" "$url" || { SKIP[$name]=1; echo "   $name: not available (HTTP 404/405), skipped"; }
+done
+
+RAW="$TMP/raw.txt"
+: >"$RAW"
+for round in $(seq 1 "$ROUNDS"); do
+  echo "== round $round/$ROUNDS"
+  for t in "${TARGETS[@]}"; do
+    IFS='|' read -r name url lua <<<"$t"
+    [ -n "${SKIP[$name]:-}" ] && continue
+    [ "$name" = comment-post ] && prepare_codes
+    args=(-t1 -c$CONNS -d"$DUR" --latency --timeout 5s)
+    [ -n "$lua" ] && args+=(-s "$lua")
+    out=$(timeout 120 wrk "${args[@]}" "$url" 2>&1) || true
+    rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+    p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
+    p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
+    bad=$(awk '/Non-2xx or 3xx responses:/ { print $5 }' <<<"$out")
+    errs=$(awk '/Socket errors:/ { print }' <<<"$out")
+    printf '   %-13s %10s req/s  p50 %7s ms  p99 %7s ms%s%s\n' "$name" "${rps:-0}" "$p50" "$p99" \
+      "${bad:+  non-2xx/3xx: $bad}" "${errs:+  ($errs)}"
+    echo "$round $name ${rps:-0} $p50 $p99 ${bad:-0}" >>"$RAW"
+  done
+done
+
+kill "$SAMPLER" 2>/dev/null || true
+wait "$SAMPLER" 2>/dev/null || true
+SAMPLER=""
+RSS_LOAD=$(sort -n "$SAMPLES" | tail -n 1)
+HWM=$(rss_kb "$HD_PID" VmHWM)
+
+mkdir -p "$B/bench"
+RES="$B/bench/results.txt"
+{
+  echo "hoidong bench $(date -u '+%Y-%m-%d %H:%M UTC')  commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(uname -sr)"
+  echo "wrk -t1 -c$CONNS -d$DUR --latency, $ROUNDS rounds interleaved; $ARTICLES bulk articles, $COMMENTS comments"
+  echo
+  printf '%-14s %12s %9s %9s %9s %8s\n' target "req/s" "p50 ms" "p99 ms" "x nginx" "non-2xx"
+  awk '
+    function median(list,   n, a, i, j, t) {
+      n = split(list, a, " ")
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    { r = $1; name = $2; rps[name] = rps[name] " " $3; p50[name] = p50[name] " " $4; p99[name] = p99[name] " " $5
+      bad[name] += $6; byround[r, name] = $3; if (!(name in seen)) { seen[name] = 1; order[++n] = name } }
+    END {
+      for (i = 1; i <= n; i++) {
+        name = order[i]; ratios = ""
+        for (r = 1; (r, name) in byround; r++)
+          if (byround[r, "nginx-static"] > 0) ratios = ratios " " byround[r, name] / byround[r, "nginx-static"]
+        printf "%-14s %12.0f %9.2f %9.2f %8.2fx %8d\n", name, median(rps[name]), median(p50[name]), median(p99[name]), median(ratios), bad[name]
+      }
+    }' "$RAW"
+  echo
+  awk -v a="$RSS_START" -v b="${RSS_LOAD:-0}" -v c="${HWM:-0}" 'BEGIN {
+    printf "memory: VmRSS after start-up %.1f MB; under load max VmRSS %.1f MB, VmHWM %.1f MB\n", a / 1024, b / 1024, c / 1024 }'
+  echo "start-up: median ${STARTUP_MS} ms (exec to first /healthz 200, 5 runs)"
+} | tee "$RES"
