@@ -147,6 +147,23 @@ static void put_phrase(Buf *b, const Parse *p, const Group *g, int lower)
     buf_putc(b, '"');
 }
 
+/* One group: its phrase, or for the trailing prefix ("whole OR prefix"):
+ * ("dan" OR "dan" *), so an entry with the complete word matches both
+ * phrases and bm25 ranks it above one with only a longer word (dân before
+ * Đảng, danh), which a bare prefix could not tell apart. */
+static void put_group(Buf *b, const Parse *p, const Group *g, int lower, int prefix)
+{
+    if (!prefix) {
+        put_phrase(b, p, g, lower);
+        return;
+    }
+    buf_putc(b, '(');
+    put_phrase(b, p, g, lower);
+    buf_puts(b, " OR ");
+    put_phrase(b, p, g, lower);
+    buf_puts(b, " *)");
+}
+
 /* Is the last group a prefix: a bare single word of two or more
  * characters that is not a number (numbers are matched whole). */
 static int last_is_prefix(const Parse *p)
@@ -223,15 +240,13 @@ int search_parse(Arena *a, const char *q, SearchQuery *out, const char **err)
     for (int g = 0; g < p->ngrp; g++) {
         const Group *gr = &p->grp[g];
         int pre = out->prefix && g == p->ngrp - 1;
-        if (g) buf_putc(&m, ' ');
-        put_phrase(&m, p, gr, 0);
-        if (pre) buf_puts(&m, " *");
+        if (g) buf_puts(&m, " AND ");   /* explicit: FTS5 has no implicit AND before "(" */
+        put_group(&m, p, gr, 0, pre);
         int marks = 0;
         for (int t = 0; t < gr->n; t++) marks |= p->tok[gr->first + t].has_marks;
         if (marks) {
-            if (nexact++) buf_putc(&e, ' ');
-            put_phrase(&e, p, gr, 1);
-            if (pre) buf_puts(&e, " *");
+            if (nexact++) buf_puts(&e, " AND ");
+            put_group(&e, p, gr, 1, pre);
         }
     }
     buf_putc(&m, ')');

@@ -106,22 +106,42 @@ static int rank_of(const SearchResults *r, int64_t id, int is_doc)
     return -1;
 }
 
-/* The expression must be exactly "{cols} : (" then quoted strings (each
- * optionally followed by " *") separated by single spaces, then ")". */
+/* A quoted string at *p (no quote inside); advances past it. */
+static int quoted(const char **p)
+{
+    if (**p != '"') return 0;
+    const char *q = strchr(*p + 1, '"');
+    if (!q) return 0;
+    *p = q + 1;
+    return 1;
+}
+
+/* The expression must be exactly "{cols} : (" then items separated by
+ * " AND ", each a quoted string or ("x" OR "x" *), then ")". */
 static int well_formed(const char *e, const char *head)
 {
     size_t h = strlen(head);
     if (strncmp(e, head, h) != 0) return 0;
     const char *p = e + h;
     int n = 0;
-    while (*p == '"') {
-        p++;
-        while (*p && *p != '"') p++;
-        if (*p != '"') return 0;
-        p++;
-        if (strncmp(p, " *", 2) == 0) p += 2;
+    for (;;) {
+        if (*p == '(') {
+            p++;
+            const char *a = p;
+            if (!quoted(&p)) return 0;
+            size_t alen = (size_t)(p - a);
+            if (strncmp(p, " OR ", 4) != 0) return 0;
+            p += 4;
+            const char *b = p;
+            if (!quoted(&p) || (size_t)(p - b) != alen || strncmp(a, b, alen) != 0) return 0;
+            if (strncmp(p, " *)", 3) != 0) return 0;
+            p += 3;
+        } else if (!quoted(&p)) {
+            break;
+        }
         n++;
-        if (*p == ' ') p++;
+        if (strncmp(p, " AND ", 5) == 0) p += 5;
+        else break;
     }
     return n > 0 && strcmp(p, ")") == 0;
 }
@@ -134,15 +154,15 @@ TEST(test_parse_basic)
     SearchQuery q;
     const char *err = NULL;
     CHECK_INT(search_parse(a, "hoi dong nhan dan", &q, &err), 0);
-    CHECK_STR(q.match, "{title body} : (\"hoi\" \"dong\" \"nhan\" \"dan\" *)");
+    CHECK_STR(q.match, "{title body} : (\"hoi\" AND \"dong\" AND \"nhan\" AND (\"dan\" OR \"dan\" *))");
     CHECK(q.exact == NULL);
     CHECK_INT(q.nwords, 4);
     CHECK_INT(q.prefix, 1);
 
     CHECK_INT(search_parse(a, "  Hội đồng  NHÂN dân ", &q, &err), 0);
     CHECK_STR(q.text, "Hội đồng  NHÂN dân");
-    CHECK_STR(q.match, "{title body} : (\"hoi\" \"dong\" \"nhan\" \"dan\" *)");
-    CHECK_STR(q.exact, "{title_orig body_orig} : (\"hội\" \"đồng\" \"nhân\" \"dân\" *)");
+    CHECK_STR(q.match, "{title body} : (\"hoi\" AND \"dong\" AND \"nhan\" AND (\"dan\" OR \"dan\" *))");
+    CHECK_STR(q.exact, "{title_orig body_orig} : (\"hội\" AND \"đồng\" AND \"nhân\" AND (\"dân\" OR \"dân\" *))");
 
     /* Only the words typed with diacritics make the exact expression. */
     CHECK_INT(search_parse(a, "hội dong", &q, &err), 0);
@@ -157,7 +177,7 @@ TEST(test_parse_basic)
 
     /* Quoted phrases (ASCII and typographic quotes), numbers not prefixed. */
     CHECK_INT(search_parse(a, "\"kỳ họp\" thứ 15", &q, &err), 0);
-    CHECK_STR(q.match, "{title body} : (\"ky hop\" \"thu\" \"15\")");
+    CHECK_STR(q.match, "{title body} : (\"ky hop\" AND \"thu\" AND \"15\")");
     CHECK_INT(search_parse(a, "“chính quyền đô thị”", &q, &err), 0);
     CHECK_STR(q.match, "{title body} : (\"chinh quyen do thi\")");
     /* A one-letter last word is not a prefix (it would match half the index). */
@@ -328,6 +348,14 @@ TEST(test_ranking)
     int64_t upper = add(a, cat_news, "HỘI ĐỒNG XÉT DUYỆT cầu vượt", "", "Khác.", NOW - 30 * DAY);
     r = run(a, "hội đồng xét duyệt", NULL);
     CHECK(r && rank_of(r, upper, 0) == 0 && r->hits[0].exact == 1);
+
+    /* The trailing prefix ranks the complete word first: "dan" finds dân
+     * before Đảng even when the Đảng article is newer. */
+    int64_t w_dan = add(a, cat_news, "Tiếng nói của người dân phố cổ Hà Nội ngày xưa", "", "Khác.", NOW - 90 * DAY);
+    int64_t w_dang = add(a, cat_news, "Tiếng nói của người Đảng viên phố cổ", "", "Khác.", NOW - 1 * DAY);
+    r = run(a, "tieng noi pho co dan", NULL);
+    CHECK(r && rank_of(r, w_dan, 0) >= 0 && rank_of(r, w_dang, 0) >= 0);
+    CHECK(r && rank_of(r, w_dan, 0) < rank_of(r, w_dang, 0));
 
     /* Title above body, even when the body match is newer. */
     a_title = add(a, cat_news, "Quyết toán ngân khố thủ đô", "", "Nội dung khác hẳn.", NOW - 40 * DAY);
