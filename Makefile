@@ -139,3 +139,15 @@ soak: deps
 	@scripts/install-deps.sh slowhttptest
 	@$(MAKE) --no-print-directory build/hoidong build/tests/crash build/tests/http_slow
 	@scripts/soak.sh
+
+# --- bench-search (issue 3, item 6): search latency over generated articles ---
+# make bench-search [SEARCH_BENCH_ARGS="articles queries"]: generates the
+# articles into a temp database, runs the queries through search_parse +
+# search_run and prints median/p99 beside a LIKE-scan yardstick
+# (see bench/search_bench.c).
+SEARCH_BENCH_ARGS ?= 10000 1000
+.PHONY: bench-search
+bench-search: $(B)/libhoidong.a
+	@mkdir -p $(B)/bench
+	$(CC) $(CFLAGS) $(LDFLAGS) bench/search_bench.c $(B)/libhoidong.a $(PKGLIBS) -o $(B)/bench/search_bench
+	@$(B)/bench/search_bench $(SEARCH_BENCH_ARGS)
