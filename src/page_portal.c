@@ -553,6 +553,9 @@ int page_category(Req *r)
     if (desc && *desc) val_set_str(ctx, "description", desc);
     val_set_str(ctx, "canonical", arena_printf(a, "%s%s", cfg.site_url ? cfg.site_url : "",
                                                page_url(a, base, page)));
+    /* search and feeds: the category's Atom feed (page_feeds.c), linked from the head */
+    val_set_str(ctx, "feed_url", arena_printf(a, "%s/atom", base));
+    val_set_str(ctx, "feed_title", arena_printf(a, "Tin mới – %s", name));
     const char *title = page > 1 ? arena_printf(a, "%s – Trang %lld", name, (long long)page) : name;
     return reply_page(r, 200, "category", title, ctx);
 }

@@ -221,6 +221,9 @@ TEST(test_header_box_and_feed_link)
     CHECK_CONTAINS(b, "name=\"q\"");
     CHECK_CONTAINS(b, "<link rel=\"alternate\" type=\"application/atom+xml\"");
     CHECK_CONTAINS(b, "href=\"/tin-moi.atom\"");
+    b = get("/chuyen-muc/ky-hop", 200);
+    CHECK_CONTAINS(b, "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Tin mới – Kỳ họp\" "
+                      "href=\"/chuyen-muc/ky-hop/atom\">");
     /* Open Graph and canonical on the seed article. */
     b = get(SEED_PATH "-cac-cap-thanh-pho-ha-noi-giai-doan-2021-2026", 200);
     CHECK_CONTAINS(b, "<link rel=\"canonical\"");
