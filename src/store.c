@@ -106,7 +106,9 @@ static const char *zip_office_type(const unsigned char *d, size_t n)
     if (n < 30 || rd32(d) != 0x04034b50) return NULL;
     /* OpenDocument: first entry "mimetype", stored (method 0), content = the type. */
     uint32_t nlen = rd16(d + 26), xlen = rd16(d + 28), csize = rd32(d + 18);
-    if (nlen == 8 && memcmp(d + 30, "mimetype", 8) == 0 && rd16(d + 8) == 0) {
+    /* 30 + nlen <= n: a file of 30-37 bytes whose header claims an 8-byte
+     * name would be read past its end (found by fuzz/fuzz_upload.c). */
+    if (nlen == 8 && 30 + (size_t)nlen <= n && memcmp(d + 30, "mimetype", 8) == 0 && rd16(d + 8) == 0) {
         size_t off = 30 + (size_t)nlen + xlen;
         if (off + csize <= n) {
             if (csize == sizeof odt - 1 && memcmp(d + off, odt, csize) == 0) return odt;

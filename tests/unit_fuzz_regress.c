@@ -8,11 +8,16 @@
  *    (fuzz_vn);
  *  - {{date:x}} on a NaN or huge double converted it to int64 (undefined
  *    behaviour) (fuzz_tmpl);
- *  - site_url = http:// was accepted and became "http:/" (fuzz_config). */
+ *  - site_url = http:// was accepted and became "http:/" (fuzz_config);
+ *  - a 30-37 byte upload starting like a ZIP entry named "mimetype" was
+ *    read past its end by the OpenDocument check (fuzz_upload; the ASan
+ *    build of this test catches a relapse). */
 #include <math.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include "t.h"
 #include "config.h"
+#include "content.h"
 #include "db.h"
 #include "tmpl.h"
 #include "visitor.h"
@@ -94,6 +99,25 @@ TEST(test_site_url_needs_host)
     CHECK(c.site_url == NULL);
 }
 
+TEST(test_short_zip_upload)
+{
+    char err[256], dir[] = "/tmp/unit_fuzz_regress_XXXXXX";
+    Db *db = db_open(":memory:", 1, err, sizeof err);
+    CHECK(db != NULL && mkdtemp(dir) != NULL);
+    if (!db) return;
+    static const unsigned char head[34] = {'P', 'K', 3, 4, [26] = 8, [30] = 'm', 'i', 'm', 'e'};
+    unsigned char *d = malloc(sizeof head);   /* exact size: ASan sees a read past the end */
+    memcpy(d, head, sizeof head);
+    Arena *a = arena_new();
+    const char *msg = NULL;
+    CHECK_INT(store_put_mem(db, a, dir, d, sizeof head, 0, &msg), -1);
+    CHECK(msg != NULL);
+    free(d);
+    arena_free(a);
+    db_close(db);
+    rmdir(dir);
+}
+
 int main(void)
 {
     t_prog = "unit_fuzz_regress";
@@ -101,5 +125,6 @@ int main(void)
     RUN(test_extreme_times);
     RUN(test_date_filter_on_wild_doubles);
     RUN(test_site_url_needs_host);
+    RUN(test_short_zip_upload);
     return t_done();
 }
