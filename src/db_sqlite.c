@@ -760,7 +760,9 @@ static int sq_fts_put(Db *d, const char *kind, int64_t id, const char *title, co
 
 /* The search (db.h db_fts_search).  ?1 now, ?2 match, ?3 kind ('' = all),
  * ?4 category (0 = all), ?5 from, ?6 to (0 = open), ?7 limit, ?8 offset,
- * ?9 exact.  Documents are joined to their article for visibility and
+ * ?9 exact.  The status condition is content.h's ARTICLE_VISIBLE_SQL,
+ * spelled out (a backend does not include the publishing model).
+ * Documents are joined to their article for visibility and
  * category; their date is the issue date when known.  bm25 weights: folded
  * title 10, folded body 1 (the match is limited to those two columns by
  * the expression itself).  Kind and id come from the rowid (ref * 4 +
