@@ -75,6 +75,8 @@ typedef struct Req {
     int no_log;               /* keep out of the access log (healthz) */
     int visit_page;           /* the handler wants this counted as a page view (stats) */
     int64_t visit_article;    /* ... of this article id (0 = none) */
+    int cacheable;            /* public page: http_cache may keep this reply for anonymous GETs
+                               * (the page must not depend on cookies or the visitor) */
 } Req;
 
 typedef int (*Handler)(Req *r);

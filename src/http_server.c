@@ -28,6 +28,7 @@
 #include "auth.h"
 #include "config.h"
 #include "http.h"
+#include "http_cache.h"
 #include "http_internal.h"
 #include "http_server.h"
 #include "log.h"
@@ -317,6 +318,104 @@ static enum MHD_Result respond(Req *r, int status)
     return ret;
 }
 
+/* ---- rendered-page cache (issue 4: make bench; see http_cache.h) -------
+ * Anonymous GETs of pages whose handler set r->cacheable are answered from
+ * ready response objects: no handler, no database, no copy of the body.
+ * The key is the path plus the decoded query arguments, each with its
+ * length so no two different requests can share a key.  Any request with a
+ * session cookie bypasses the cache (staff see their own pages). */
+#define CACHE_MAX_ARGS 16
+
+static int page_cache_key(Req *r, Buf *key)
+{
+    if (strcmp(r->method, "GET") != 0 || !req_internal(r)->route) return 0;
+    if (req_cookie(r, "hd_session") || req_cookie(r, "__Host-hd_session")) return 0;
+    buf_init(key, r->arena);
+    buf_puts(key, r->path);
+    int n = 0;
+    for (Param *p = r->query; p; p = p->next) {
+        if (++n > CACHE_MAX_ARGS) return 0;
+        buf_printf(key, "&%zu:%s=%zu:", strlen(p->name), p->name, p->len);
+        buf_append(key, p->value, p->len);
+    }
+    return key->len <= CACHE_MAX_KEY;
+}
+
+/* Answer from a cache entry (identity or gzip by Accept-Encoding, 304 on a
+ * matching If-None-Match) and drop our reference to it. */
+static enum MHD_Result respond_cached(Req *r, CacheEntry *e)
+{
+    ReqInternal *ri = req_internal(r);
+    int gz = e->resp_gz && accepts_gzip(r);
+    const char *etag = gz ? e->etag_gz : e->etag;
+    enum MHD_Result ret;
+    if (etag[0] && etag_matches(r, etag)) {
+        struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        MHD_add_response_header(resp, "ETag", etag);
+        add_common_headers(r, resp);
+        ri->status = 304;
+        ret = MHD_queue_response(r->conn, 304, resp);
+        MHD_destroy_response(resp);
+    } else {
+        ri->status = 200;
+        ret = MHD_queue_response(r->conn, 200, gz ? e->resp_gz : e->resp);
+    }
+    ri->bytes = e->bytes;
+    cache_release(e);
+    return ret;
+}
+
+static void free_body(void *p) { free(p); }
+
+/* A response owning a malloc'd copy of body, with the page headers. */
+static struct MHD_Response *cached_response(Req *r, const char *body, size_t len, const char *etag,
+                                            int gzip)
+{
+    char *copy = malloc(len ? len : 1);
+    if (!copy) abort();   /* out of memory: as arena/buf */
+    memcpy(copy, body, len);
+    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(len, copy, free_body);
+    if (!resp) abort();
+    MHD_add_response_header(resp, "Content-Type", r->content_type);
+    MHD_add_response_header(resp, "ETag", etag);
+    if (gzip) MHD_add_response_header(resp, "Content-Encoding", "gzip");
+    MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+    add_common_headers(r, resp);
+    return resp;
+}
+
+/* Keep the page the handler produced (identity + precompressed gzip
+ * variant, ETags as respond() makes them) under key; returns the entry to
+ * answer from.  The caller checked page_cache_storable. */
+static CacheEntry *page_cache_store(Req *r, const Buf *key, uint64_t gen)
+{
+    const char *body = r->out.data;
+    size_t len = r->out.len;
+    unsigned char h[16];
+    crypto_generichash(h, sizeof h, (const unsigned char *)body, len, NULL, 0);
+    char hex[33], etag[48], etag_gz[48];
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    snprintf(etag, sizeof etag, "\"%.20s\"", hex);
+    snprintf(etag_gz, sizeof etag_gz, "\"%.20s-gz\"", hex);
+    struct MHD_Response *plain = cached_response(r, body, len, etag, 0), *gz = NULL;
+    size_t zn = 0, bytes = len;
+    char *z = len > 512 ? gzip_arena(r->arena, body, len, &zn) : NULL;
+    if (z) {
+        gz = cached_response(r, z, zn, etag_gz, 1);
+        bytes += zn;
+    }
+    return cache_put(key->data, key->len, gen, plain, gz, etag, z ? etag_gz : "", bytes,
+                     r->visit_page, r->visit_article);
+}
+
+/* A reply the cache may keep: a public page's 200 made for nobody in
+ * particular (no signed-in user, no cookie or other extra header). */
+static int page_cache_storable(Req *r, int status)
+{
+    return r->cacheable && status == 200 && !r->user && !r->headers && !r->file_path &&
+           r->out.len > 0 && r->cache_seconds == 0 && compressible(r->content_type);
+}
+
 /* ---- storage full (issue 4: durability) -------------------------------
  * A write that fails because the disk is full (SQLite's SQLITE_FULL, seen
  * as DB_FULL on the thread's connection, or ENOSPC while an upload is
@@ -450,13 +549,33 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (ri->responded) return MHD_YES;
     ri->responded = 1;
+    /* Page cache: answer an anonymous GET from memory when we can; the
+     * generation is read BEFORE the handler so a write committed while it
+     * renders makes the result stale at once. */
+    Buf key;
+    int cache_req = page_cache_key(r, &key);
+    uint64_t gen = cache_generation();
+    if (cache_req) {
+        CacheEntry *e = cache_get(key.data, key.len);
+        if (e) {
+            r->visit_page = e->visit_page;
+            r->visit_article = e->visit_article;
+            if (http_after_hook) http_after_hook(r, 200);
+            return respond_cached(r, e);
+        }
+    }
     int status = dispatch(r, ri->route, ri->route_status);
     if (status < 100 || status > 599) {
         log_error("handler for %s returned status %d [incident %s]", r->path, status, r->incident);
         buf_reset(&r->out);
         status = reply_error(r, 500, NULL);
     }
+    /* Every content write arrives as a POST: once its handler has answered
+     * (after the commit), cached pages are stale.  Refused requests
+     * (4xx/5xx) changed nothing, so a flood of them cannot empty the cache. */
+    if (!strcmp(r->method, "POST") && status < 400) cache_bump();
     if (http_after_hook) http_after_hook(r, status);
+    if (cache_req && page_cache_storable(r, status)) return respond_cached(r, page_cache_store(r, &key, gen));
     return respond(r, status);
 }
 
@@ -516,7 +635,11 @@ int http_start(char *err, size_t errlen)
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg.conn_limit,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg.per_ip_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg.idle_timeout,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        /* Per-connection pool: request headers + read buffer.  16 KiB holds
+         * any real browser's headers (larger get 431); libmicrohttpd zeroes
+         * the whole pool between keep-alive requests, which at 64 KiB cost
+         * 13% of the CPU of a cached page (perf, bench/run.sh). */
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,

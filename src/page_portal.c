@@ -396,6 +396,7 @@ int page_home(Req *r)
     val_set_str(ctx, "description", val_as_str(val_get(ctx, "site_name")));
     val_set_str(ctx, "canonical", arena_printf(a, "%s/", cfg.site_url ? cfg.site_url : ""));
     r->visit_page = 1;
+    r->cacheable = 1;       /* same for every anonymous reader: http_cache may keep it */
 
     /* Featured: the first is the lead story (large, with cover), the
      * others a short list beside it. */
@@ -496,6 +497,7 @@ int page_category(Req *r)
     const char *base = category_url(a, slug);
     if (parent_slug) val_set(ctx, "menu", menu_build(r, parent_slug));
     r->visit_page = 1;
+    r->cacheable = 1;       /* same for every anonymous reader: http_cache may keep it */
 
     /* Sub-categories. */
     Val *subs = val_list(a);
@@ -698,6 +700,7 @@ int page_article(Req *r)
     /* Ratings and approved comments (page_engage.c). */
     if (engage_article_ctx(r, ctx, id, slug) != 0) return reply_error(r, 500, NULL);
     r->visit_page = 1;
+    r->cacheable = 1;       /* same for every anonymous reader: http_cache may keep it */
     r->visit_article = id;
     return reply_page(r, 200, "article", title, ctx);
 }
@@ -717,6 +720,7 @@ int page_article_print(Req *r)
     val_set_str(ctx, "title", title);
     if (tmpl_render(&r->out, "article_print", ctx) != 0) return reply_error(r, 500, NULL);
     r->content_type = "text/html; charset=utf-8";
+    r->cacheable = 1;
     return 200;
 }
 
@@ -733,6 +737,7 @@ int page_documents(Req *r)
     if (!docs) return reply_error(r, 500, NULL);
     Val *ctx = page_base_ctx(r);
     r->visit_page = 1;
+    r->cacheable = 1;       /* same for every anonymous reader: http_cache may keep it */
     val_set(ctx, "documents", docs);
     val_set_bool(ctx, "has_documents", val_len(docs) > 0);
     val_set_int(ctx, "total", total);

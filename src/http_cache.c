@@ -1,0 +1,201 @@
+/* http_cache.c - the rendered-page cache (see http_cache.h).
+ *
+ * A fixed hash table of chained entries plus a doubly linked LRU list,
+ * all under one mutex: a lookup is a hash, a short chain walk and a
+ * reference count increment, so two worker threads hardly ever wait on
+ * each other.  The bodies live inside the libmicrohttpd response objects
+ * (created with a free callback by http_server.c); libmicrohttpd counts
+ * its own references while a response is being sent, so an entry evicted
+ * here while connections still send its body stays valid until the last
+ * of them finishes.  Our own count (refs) covers the gap between
+ * cache_get and MHD_queue_response. */
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "http_cache.h"
+
+#define BUCKETS 4096            /* power of two */
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static CacheEntry *table[BUCKETS];
+static CacheEntry *lru_head, *lru_tail;    /* head = most recently used */
+static size_t total_bytes, nentries;
+static uint64_t n_hits, n_misses;
+static uint64_t generation = 1;            /* atomic */
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* FNV-1a, 64 bit: keys are short paths, no adversarial pressure worth more
+ * (a chain only ever holds keys that were rendered pages). */
+static uint64_t hash_key(const char *k, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)k[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+void cache_bump(void)
+{
+    __atomic_add_fetch(&generation, 1, __ATOMIC_SEQ_CST);
+}
+
+uint64_t cache_generation(void)
+{
+    return __atomic_load_n(&generation, __ATOMIC_SEQ_CST);
+}
+
+static void entry_free(CacheEntry *e)
+{
+    if (e->resp) MHD_destroy_response(e->resp);
+    if (e->resp_gz) MHD_destroy_response(e->resp_gz);
+    free(e->key);
+    free(e);
+}
+
+static void lru_unlink(CacheEntry *e)
+{
+    if (e->prev) e->prev->next = e->next;
+    else lru_head = e->next;
+    if (e->next) e->next->prev = e->prev;
+    else lru_tail = e->prev;
+    e->prev = e->next = NULL;
+}
+
+static void lru_push_front(CacheEntry *e)
+{
+    e->prev = NULL;
+    e->next = lru_head;
+    if (lru_head) lru_head->prev = e;
+    lru_head = e;
+    if (!lru_tail) lru_tail = e;
+}
+
+/* Take e out of the table (mutex held); frees it unless someone still
+ * holds a reference. */
+static void entry_remove(CacheEntry *e)
+{
+    CacheEntry **pp = &table[e->hash & (BUCKETS - 1)];
+    while (*pp && *pp != e) pp = &(*pp)->hnext;
+    if (*pp) *pp = e->hnext;
+    lru_unlink(e);
+    total_bytes -= e->bytes;
+    nentries--;
+    e->dead = 1;
+    if (--e->refs == 0) entry_free(e);
+}
+
+static CacheEntry *find(uint64_t h, const char *key, size_t keylen)
+{
+    for (CacheEntry *e = table[h & (BUCKETS - 1)]; e; e = e->hnext)
+        if (e->hash == h && e->keylen == keylen && memcmp(e->key, key, keylen) == 0) return e;
+    return NULL;
+}
+
+CacheEntry *cache_get(const char *key, size_t keylen)
+{
+    uint64_t h = hash_key(key, keylen);
+    uint64_t gen = cache_generation();
+    int64_t now = now_ms();
+    pthread_mutex_lock(&mu);
+    CacheEntry *e = find(h, key, keylen);
+    if (e && e->gen != gen) {
+        entry_remove(e);      /* content changed since it was rendered */
+        e = NULL;
+    }
+    if (e && now - e->born_ms > CACHE_TTL_MS &&
+        (e->refresh_ms == 0 || now - e->refresh_ms > CACHE_TTL_MS)) {
+        e->refresh_ms = now;  /* this caller renders the replacement; others get this one */
+        e = NULL;
+    }
+    if (e) {
+        e->refs++;
+        lru_unlink(e);
+        lru_push_front(e);
+        n_hits++;
+    } else {
+        n_misses++;
+    }
+    pthread_mutex_unlock(&mu);
+    return e;
+}
+
+void cache_release(CacheEntry *e)
+{
+    if (!e) return;
+    pthread_mutex_lock(&mu);
+    int last = --e->refs == 0;
+    pthread_mutex_unlock(&mu);
+    if (last) entry_free(e);
+}
+
+CacheEntry *cache_put(const char *key, size_t keylen, uint64_t gen, struct MHD_Response *resp,
+                      struct MHD_Response *resp_gz, const char *etag, const char *etag_gz,
+                      size_t bytes, int visit_page, int64_t visit_article)
+{
+    CacheEntry *e = calloc(1, sizeof *e);
+    char *k = malloc(keylen + 1);
+    if (!e || !k) abort();   /* out of memory: as arena/buf */
+    memcpy(k, key, keylen);
+    k[keylen] = 0;
+    e->key = k;
+    e->keylen = keylen;
+    e->hash = hash_key(key, keylen);
+    e->gen = gen;
+    e->resp = resp;
+    e->resp_gz = resp_gz;
+    snprintf(e->etag, sizeof e->etag, "%s", etag ? etag : "");
+    snprintf(e->etag_gz, sizeof e->etag_gz, "%s", etag_gz ? etag_gz : "");
+    e->bytes = bytes;
+    e->visit_page = visit_page;
+    e->visit_article = visit_article;
+    e->born_ms = now_ms();
+    e->refs = 1;              /* the caller's */
+    pthread_mutex_lock(&mu);
+    if (gen != cache_generation() || bytes > CACHE_MAX_BYTES / 4) {
+        e->dead = 1;          /* private: freed by the caller's release */
+        pthread_mutex_unlock(&mu);
+        return e;
+    }
+    CacheEntry *old = find(e->hash, key, keylen);
+    if (old) entry_remove(old);
+    e->refs++;                /* the table's */
+    CacheEntry **slot = &table[e->hash & (BUCKETS - 1)];
+    e->hnext = *slot;
+    *slot = e;
+    lru_push_front(e);
+    total_bytes += bytes;
+    nentries++;
+    while (total_bytes > CACHE_MAX_BYTES && lru_tail && lru_tail != e) entry_remove(lru_tail);
+    pthread_mutex_unlock(&mu);
+    return e;
+}
+
+void cache_clear(void)
+{
+    pthread_mutex_lock(&mu);
+    while (lru_head) entry_remove(lru_head);
+    n_hits = n_misses = 0;
+    pthread_mutex_unlock(&mu);
+}
+
+void cache_stats(CacheStats *out)
+{
+    pthread_mutex_lock(&mu);
+    out->hits = n_hits;
+    out->misses = n_misses;
+    out->entries = nentries;
+    out->bytes = total_bytes;
+    pthread_mutex_unlock(&mu);
+    out->generation = cache_generation();
+}
