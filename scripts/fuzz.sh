@@ -2,8 +2,9 @@
 # fuzz.sh [--short] SECONDS [NAME...] - build the libFuzzer targets
 # (fuzz/fuzz_*.c, clang with ASan+UBSan, in build/fuzz) and run each for
 # SECONDS with its seed corpus fuzz/corpus/NAME (read only) plus a working
-# corpus.  One line per target ("fuzz_NAME: ok, N executions in S s" or
-# "... CRASH ..."), then "fuzz-total: N passed, M failed".
+# corpus, FUZZ_JOBS (default: the number of CPUs) at a time.  One line per
+# target ("fuzz_NAME: ok, N executions in S s" or "... CRASH ..."), then
+# "fuzz-total: N passed, M failed".
 #   make fuzz              -> scripts/fuzz.sh 60   (working corpus kept in fuzz/out/NAME/corpus)
 #   make test              -> scripts/test-extra-fuzz.sh -> fuzz.sh --short 5 (working corpus in a temp dir)
 # A crashing input is saved as fuzz/out/NAME/crash-* (or timeout-*, oom-*,
@@ -43,38 +44,59 @@ if [ ${#names[@]} -eq 0 ]; then
   for f in fuzz/fuzz_*.c; do n=$(basename "$f" .c); names+=("${n#fuzz_}"); done
 fi
 work_root=""
-if [ $short -eq 1 ]; then work_root=$(mktemp -d); trap 'rm -f "$log"; rm -rf "$work_root"' EXIT; fi
+if [ $short -eq 1 ]; then work_root=$(mktemp -d); fi
 
-pass=0; fail=0
-for n in "${names[@]}"; do
-  bin=build/fuzz/fuzz_$n
-  out=fuzz/out/$n
+res_dir=$(mktemp -d); trap 'rm -f "$log"; rm -rf "$res_dir" ${work_root:+"$work_root"}' EXIT
+
+# Run target $1; its report goes to $res_dir/$1.txt, its status to $1.rc.
+run_one() {
+  local n=$1 bin=build/fuzz/fuzz_$1 out=fuzz/out/$1 work tlog=$res_dir/$1.log
   mkdir -p "$out"
   if [ $short -eq 1 ]; then work=$work_root/$n; else work=$out/corpus; fi
   mkdir -p "$work"
-  seeds=(); [ -d fuzz/corpus/$n ] && seeds=(fuzz/corpus/$n)
-  dict=(); [ -f fuzz/$n.dict ] && dict=(-dict=fuzz/$n.dict)
-  opts=(); [ -f fuzz/$n.options ] && read -r -a opts < fuzz/$n.options   # extra flags, one line
+  local seeds=() dict=() opts=()
+  [ -d fuzz/corpus/$n ] && seeds=(fuzz/corpus/$n)
+  [ -f fuzz/$n.dict ] && dict=(-dict=fuzz/$n.dict)
+  [ -f fuzz/$n.options ] && read -r -a opts < fuzz/$n.options   # extra flags, one line
+  local start el rc runs
   start=$(date +%s)
   # -timeout: one input taking 10 s is a bug (a hang); -rss_limit_mb: a
   # leak or a blow-up past 2 GB is one too.
   timeout $((secs + 120)) "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 -artifact_prefix="$out/" "${dict[@]}" "${opts[@]}" "$work" "${seeds[@]}" >"$log" 2>&1
+    -print_final_stats=1 -artifact_prefix="$out/" "${dict[@]}" "${opts[@]}" "$work" "${seeds[@]}" >"$tlog" 2>&1
   rc=$?
   el=$(( $(date +%s) - start ))
-  runs=$(grep -a -E '^stat::number_of_executed_units:' "$log" | awk '{print $2}' | tail -n 1)
-  [ -n "$runs" ] || runs=$(grep -a -oE '^Done [0-9]+ runs' "$log" | awk '{print $2}' | tail -n 1)
-  if [ $rc -eq 0 ]; then
-    echo "fuzz_$n: ok, ${runs:-?} executions in ${el} s"
-    pass=$((pass+1))
-  else
-    art=$(grep -a -oE "Test unit written to [^ ]+" "$log" | tail -n 1 | sed 's/Test unit written to //')
-    why=$(grep -a -m1 -E 'oracle failed|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error' "$log")
-    echo "fuzz_$n: CRASH (exit $rc) after ${runs:-?} executions: ${why:-see log}"
-    [ -n "$art" ] && echo "  input: $art  (reproduce: $bin $art)"
-    grep -a -E '^(==|    #[0-9]|SUMMARY|[^ ]+:[0-9]+:[0-9]+: runtime error|fuzz/)' "$log" | head -n 25 | sed 's/^/  /'
-    fail=$((fail+1))
-  fi
+  runs=$(grep -a -E '^stat::number_of_executed_units:' "$tlog" | awk '{print $2}' | tail -n 1)
+  [ -n "$runs" ] || runs=$(grep -a -oE '^Done [0-9]+ runs' "$tlog" | awk '{print $2}' | tail -n 1)
+  {
+    if [ $rc -eq 0 ]; then
+      echo "fuzz_$n: ok, ${runs:-?} executions in ${el} s"
+    else
+      local art why
+      art=$(grep -a -oE "Test unit written to [^ ]+" "$tlog" | tail -n 1 | sed 's/Test unit written to //')
+      why=$(grep -a -m1 -E 'oracle failed|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error' "$tlog")
+      echo "fuzz_$n: CRASH (exit $rc) after ${runs:-?} executions: ${why:-see log}"
+      [ -n "$art" ] && echo "  input: $art  (reproduce: $bin $art)"
+      grep -a -E '^(==|    #[0-9]|SUMMARY|[^ ]+:[0-9]+:[0-9]+: runtime error|fuzz/)' "$tlog" | head -n 25 | sed 's/^/  /'
+    fi
+  } >"$res_dir/$n.txt"
+  echo $rc >"$res_dir/$n.rc"
+}
+
+# FUZZ_JOBS targets at a time (default: one per CPU).
+jobs_max=${FUZZ_JOBS:-$(nproc)}
+running=0
+for n in "${names[@]}"; do
+  if [ ! -x build/fuzz/fuzz_$n ]; then echo "fuzz: no target fuzz_$n" >&2; echo 1 >"$res_dir/$n.rc"; continue; fi
+  run_one "$n" &
+  running=$((running+1))
+  if [ $running -ge "$jobs_max" ]; then wait -n; running=$((running-1)); fi
+done
+wait
+pass=0; fail=0
+for n in "${names[@]}"; do
+  [ -f "$res_dir/$n.txt" ] && cat "$res_dir/$n.txt"
+  if [ "$(cat "$res_dir/$n.rc" 2>/dev/null)" = "0" ]; then pass=$((pass+1)); else fail=$((fail+1)); fi
 done
 echo "fuzz-total: $pass passed, $fail failed"
 [ $fail -eq 0 ]
