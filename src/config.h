@@ -12,7 +12,7 @@ typedef struct Config {
     const char *files_dir;     /* "var/files": attachment store, outside any web root */
     const char *template_dir;  /* NULL: embedded templates only */
     const char *site_url;      /* "http://127.0.0.1:8080": canonical links and feeds */
-    int threads;               /* worker threads, default = number of CPUs */
+    int threads;               /* worker threads, default 32 (8 per CPU beyond 4 CPUs) */
     int secure_cookies;        /* 1 behind TLS: __Host- prefix and Secure */
     size_t max_upload;         /* bytes per uploaded file, default 20 MiB */
     size_t max_form;           /* bytes of a non-upload request body, default 256 KiB */
@@ -20,6 +20,9 @@ typedef struct Config {
     int per_ip_limit;          /* connections per IP, default 64 */
     int idle_timeout;          /* seconds, default 30 */
     int test_mode;             /* HOIDONG_TEST_MODE=1 and loopback only: test aids (captcha peek) */
+    int net_caps;              /* 1 (default): soft per-network daily caps on anonymous writes;
+                                * 0: off, for a server behind a proxy that hides readers' addresses
+                                * (everyone looks like one network) and for load tests (make bench) */
 } Config;
 
 extern Config cfg;

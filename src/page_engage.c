@@ -40,6 +40,7 @@
 #include "page.h"
 #include "tmpl.h"
 #include "vn.h"
+#include "writer.h"
 
 #define RATING_NET_CAP 200          /* ratings per network per day */
 #define COMMENT_NET_CAP 300         /* comments per network per day */
@@ -222,7 +223,7 @@ int page_rating(Req *r)
     char key[RATING_KEY_HEX];
     int64_t count = 0, sum = 0;
     if (rating_visitor_key(r->db, id, visitor, key) != 0 ||
-        (rc = rating_put(r->db, id, key, (int)stars, r->now, 0, &count, &sum)) < 0)
+        (rc = writer_rating_put(r->db, id, key, (int)stars, r->now, 0, &count, &sum)) < 0)   /* group commit */
         return rating_fail(r, 500, "Hệ thống gặp sự cố, vui lòng thử lại sau.");
     if (rc == RATING_BAD) return rating_fail(r, 400, "Vui lòng chọn số sao từ 1 đến 5.");
     if (wants_json(r)) {
@@ -371,7 +372,7 @@ int page_comment_post(Req *r)
                     "Vui lòng thử lại vào ngày mai.";
         return comment_form_render(r, 429, slug, title, &v);
     }
-    if (comment_add(r->db, id, f.name, f.email, f.body, r->now, 0, NULL) != 0)
+    if (writer_comment_add(r->db, id, f.name, f.email, f.body, r->now, 0, NULL) != 0)   /* group commit */
         return reply_error(r, 500, NULL);
     return reply_redirect(r, done_url);
 }

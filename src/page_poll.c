@@ -24,6 +24,7 @@
 #include "stats.h"
 #include "tmpl.h"
 #include "vn.h"
+#include "writer.h"
 
 #define SIDEBAR_LINKS 30
 #define POLL_LIST_MAX 200
@@ -312,7 +313,7 @@ int page_poll_vote(Req *r)
         return reply_error(r, 429, "Hôm nay mạng của bạn đã gửi quá nhiều lượt bình chọn. "
                                    "Vui lòng thử lại vào ngày mai.");
 
-    switch (poll_vote(r->db, id, key, opts, n, r->now)) {
+    switch (writer_poll_vote(r->db, id, key, opts, n, r->now)) {   /* group commit */
     case POLL_VOTE_OK:
         return reply_redirect(r, arena_printf(r->arena, "/binh-chon/%lld?ok=1", (long long)id));
     case POLL_VOTE_ALREADY:

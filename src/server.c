@@ -18,6 +18,7 @@
 #include "log.h"
 #include "server.h"
 #include "tmpl.h"
+#include "writer.h"
 
 #define MAX_TASKS 8
 static ServerTask tasks[MAX_TASKS];
@@ -73,7 +74,13 @@ int server_run(char *err, size_t errlen)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    if (http_start(err, errlen) != 0) return -1;
+    /* Group commit for public writes (writer.h); started with the signals
+     * blocked, like every thread, so sigwait below gets them. */
+    if (writer_start(cfg.db_path, err, errlen) != 0) return -1;
+    if (http_start(err, errlen) != 0) {
+        writer_stop();
+        return -1;
+    }
     pthread_t tid;
     int have_tasks = pthread_create(&tid, NULL, task_thread, NULL) == 0;
     log_info("serving %s on %s:%d with %d threads (database %s)", cfg.site_url, cfg.listen, cfg.port,
@@ -83,6 +90,7 @@ int server_run(char *err, size_t errlen)
     sigwait(&set, &sig);
     log_info("signal %d: stopping", sig);
     http_stop();
+    writer_stop();   /* after the last request: its queued writes are committed */
     stopping = 1;
     if (have_tasks) pthread_join(tid, NULL);
     tmpl_unload();
