@@ -489,10 +489,12 @@ int auth_load(Req *r)
         db_exec(r->db, "DELETE FROM sessions WHERE token_hash = ?1", "t", th);
         return 0;
     }
+    /* A failed touch (disk full, say) must not lock staff out of reading:
+     * the session stays valid, only its idle timer is not refreshed. */
     if (r->now - seen >= SESSION_TOUCH
         && db_exec(r->db, "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1", "tl", th,
                    r->now) != DB_OK)
-        return -1;
+        log_warn("session touch failed; continuing with the session as it was");
     User *u = arena_alloc(r->arena, sizeof *u);
     u->id = uid;
     u->username = uname;
