@@ -93,7 +93,7 @@ $(B)/bench/%: bench/%.c $(B)/libhoidong.a | $(B)/obj
 	@mkdir -p $(B)/bench
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(B)/libhoidong.a $(PKGLIBS) -o $@
 
-bench: all $(B)/bench/gen_bulk $(B)/bench/startup
+bench: all $(B)/bench/gen_bulk $(B)/bench/startup $(B)/bench/codes
 	@scripts/install-deps.sh wrk nginx-light
 	@bench/run.sh
 
