@@ -3,6 +3,8 @@
  * so "hoi dong" finds "Hội đồng") and keep each (kind, id) replacement
  * atomic; the engine-specific index (FTS5 on SQLite) is behind DbOps.
  * A file of its own so programs that never index do not link vn.c. */
+#include <pthread.h>
+#include <unistd.h>
 #include "arena.h"
 #include "db.h"
 #include "db_backend.h"
@@ -36,6 +38,35 @@ int db_fts_delete(Db *db, const char *kind, int64_t id)
     return db->ops->fts_delete(db, kind, id);
 }
 
+/* At most one search per CPU runs at a time; the others wait their turn.
+ * A search over a common word ranks thousands of entries and briefly
+ * holds megabytes; with 32 worker threads all searching at once (make
+ * bench: 64 readers searching) the server grew past 50 MB and every
+ * search got slower, since the CPUs were shared anyway. */
+static pthread_mutex_t search_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t search_cv = PTHREAD_COND_INITIALIZER;
+static int search_running, search_slots;
+
+static void search_enter(void)
+{
+    pthread_mutex_lock(&search_mu);
+    if (!search_slots) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        search_slots = n > 0 ? (int)(n > 64 ? 64 : n) : 2;
+    }
+    while (search_running >= search_slots) pthread_cond_wait(&search_cv, &search_mu);
+    search_running++;
+    pthread_mutex_unlock(&search_mu);
+}
+
+static void search_leave(void)
+{
+    pthread_mutex_lock(&search_mu);
+    search_running--;
+    pthread_cond_signal(&search_cv);
+    pthread_mutex_unlock(&search_mu);
+}
+
 /* Run a search (db.h); the engine builds and runs the query. */
 int db_fts_search(Db *db, const char *match, const char *exact, const DbFtsFilter *f,
                   DbFtsHit *hits, int64_t *total)
@@ -43,5 +74,8 @@ int db_fts_search(Db *db, const char *match, const char *exact, const DbFtsFilte
     if (total) *total = 0;
     if (!db || !match || !f || !hits || !total || f->limit < 0) return -1;
     if (!db->ops->fts_search) return -1;
-    return db->ops->fts_search(db, match, exact, f, hits, total);
+    search_enter();
+    int n = db->ops->fts_search(db, match, exact, f, hits, total);
+    search_leave();
+    return n;
 }
