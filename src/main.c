@@ -299,7 +299,9 @@ int main(int argc, char **argv)
     if (sodium_init() < 0) return die("%s", "libsodium failed to initialise");
     /* Global options may come before or after the command: pull them out first. */
     const char *config_file = getenv("HOIDONG_CONFIG");
-    char **rest = calloc((size_t)argc + 1, sizeof *rest);
+    /* Non-global arguments are compacted in place to the front of argv
+     * (no allocation, so no early return can leak). */
+    char **rest = argv + 1;
     int nrest = 0;
     const char *db_opt = NULL, *files_opt = NULL;
     for (int i = 1; i < argc; i++) {
@@ -330,9 +332,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         if (strcmp(rest[0], cmds[i].name)) continue;
         if (want_help(nrest, rest)) { fputs(*cmds[i].usage, stdout); return 0; }
-        int rc = cmds[i].fn(nrest, rest);
-        free(rest);
-        return rc;
+        return cmds[i].fn(nrest, rest);
     }
     return die("unknown command '%s' (see hoidong --help)", rest[0]);
 }
