@@ -30,12 +30,12 @@ typedef struct Job {
     int result;
     int done;
     int full;                /* failed because the disk is full */
+    pthread_cond_t cv;       /* its thread waits here: only finished jobs' threads wake */
     struct Job *next;
 } Job;
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv_work = PTHREAD_COND_INITIALIZER;
-static pthread_cond_t cv_done = PTHREAD_COND_INITIALIZER;
 static Job *q_head, *q_tail;
 static int running, stopping;
 static pthread_t writer_tid;
@@ -145,8 +145,8 @@ static void *writer_main(void *unused)
         for (Job *j = batch, *next; j; j = next) {
             next = j->next;    /* j lives on a waiting thread's stack: read before done */
             j->done = 1;
+            pthread_cond_signal(&j->cv);
         }
-        pthread_cond_broadcast(&cv_done);
     }
     pthread_mutex_unlock(&mu);
     return NULL;
@@ -196,13 +196,15 @@ int writer_run(Db *caller, WriteFn fn, void *arg)
         pthread_mutex_unlock(&mu);
         return fn(caller, arg);
     }
-    Job j = {fn, arg, -1, 0, 0, NULL};
+    Job j = {.fn = fn, .arg = arg, .result = -1};
+    pthread_cond_init(&j.cv, NULL);
     if (q_tail) q_tail->next = &j;
     else q_head = &j;
     q_tail = &j;
     pthread_cond_signal(&cv_work);
-    while (!j.done) pthread_cond_wait(&cv_done, &mu);
+    while (!j.done) pthread_cond_wait(&j.cv, &mu);
     pthread_mutex_unlock(&mu);
+    pthread_cond_destroy(&j.cv);
     if (j.full && caller) caller->last_error = DB_FULL;   /* the server answers 503 */
     return j.result;
 }
