@@ -25,6 +25,7 @@
 #include "http.h"
 #include "md.h"
 #include "page.h"
+#include "page_util.h"
 #include "tmpl.h"
 #include "vn.h"
 
@@ -43,89 +44,6 @@ static const char *status_label(const char *s)
 
 static const char *const statuses[] = {"draft", "scheduled", "published", "archived", NULL};
 
-/* Text safe to echo into a page: invalid UTF-8 sequences become U+FFFD.
- * NULL becomes "". */
-static const char *echo_text(Arena *a, const char *s)
-{
-    if (!s) return "";
-    size_t n = strlen(s);
-    if (vn_utf8_valid(s, n)) return s;
-    Buf b;
-    buf_init(&b, a);
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    while (n > 0) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(p, (utf8proc_ssize_t)n, &cp);
-        if (k <= 0) {
-            buf_puts(&b, "\xEF\xBF\xBD");
-            p++;
-            n--;
-        } else {
-            buf_append(&b, p, (size_t)k);
-            p += k;
-            n -= (size_t)k;
-        }
-    }
-    return buf_str(&b);
-}
-
-/* Route capture i as a positive id, 0 when absent or not a plain number. */
-static int64_t arg_id(Req *r, int i)
-{
-    const char *s = i < r->nargs ? r->args[i] : NULL;
-    if (!s || !*s || strlen(s) > 18) return 0;
-    int64_t v = 0;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9') return 0;
-        v = v * 10 + (*s - '0');
-    }
-    return v;
-}
-
-/* Unix time as the value of a datetime-local input, in Vietnam time. */
-static const char *datetime_local(Arena *a, int64_t t)
-{
-    if (t <= 0) return "";
-    time_t lt = (time_t)(t + 7 * 3600);
-    struct tm tm;
-    gmtime_r(&lt, &tm);
-    char s[32];
-    strftime(s, sizeof s, "%Y-%m-%dT%H:%M", &tm);
-    return arena_strdup(a, s);
-}
-
-/* Parse a datetime-local value ("2026-05-12T08:05") or the Vietnamese
- * forms vn_parse_datetime accepts, as Vietnam time.  "" -> 0.  -1 on error. */
-static int parse_when(Arena *a, const char *s, int64_t *t)
-{
-    *t = 0;
-    if (!s) return 0;
-    char *c = vn_clean(a, s);
-    if (!c) return -1;
-    if (!*c) return 0;
-    for (char *p = c; *p; p++)
-        if (*p == 'T') *p = ' ';
-    return vn_parse_datetime(c, t);
-}
-
-static const char *datetime_text(Arena *a, int64_t t)
-{
-    Buf b;
-    buf_init(&b, a);
-    vn_datetime(&b, t);
-    return buf_str(&b);
-}
-
-static const char *size_text(Arena *a, int64_t n)
-{
-    Buf b;
-    buf_init(&b, a);
-    if (n >= 1024 * 1024) { vn_decimal(&b, (double)n / (1024.0 * 1024.0), 1); buf_puts(&b, " MB"); }
-    else if (n >= 1024) { vn_int(&b, (n + 1023) / 1024); buf_puts(&b, " KB"); }
-    else { vn_int(&b, n); buf_puts(&b, " byte"); }
-    return buf_str(&b);
-}
-
 static const char *type_label(const char *mime)
 {
     if (strstr(mime, "pdf")) return "PDF";
@@ -142,14 +60,6 @@ static const char *type_label(const char *mime)
     return mime;
 }
 
-static Val *crumb(Arena *a, const char *name, const char *url)
-{
-    Val *c = val_map(a);
-    val_set_str(c, "name", name);
-    if (url) val_set_str(c, "url", url);
-    return c;
-}
-
 /* The admin context: base + admin chrome + crumbs. */
 static Val *admin_ctx(Req *r, const char *section, const char *section_url, const char *here)
 {
@@ -157,9 +67,9 @@ static Val *admin_ctx(Req *r, const char *section, const char *section_url, cons
     val_set_bool(ctx, "admin", 1);
     r->cache_seconds = -1;
     Val *crumbs = val_list(r->arena);
-    val_push(crumbs, crumb(r->arena, "Quản trị", "/quan-tri"));
-    if (section) val_push(crumbs, crumb(r->arena, section, here ? section_url : NULL));
-    if (here) val_push(crumbs, crumb(r->arena, here, NULL));
+    val_push(crumbs, page_crumb(r->arena, "Quản trị", "/quan-tri"));
+    if (section) val_push(crumbs, page_crumb(r->arena, section, here ? section_url : NULL));
+    if (here) val_push(crumbs, page_crumb(r->arena, here, NULL));
     val_set(ctx, "crumbs", crumbs);
     return ctx;
 }
@@ -319,8 +229,8 @@ int page_admin_articles(Req *r)
         val_set_str(it, "status_label", status_label(s));
         int64_t pub = db_col_is_null(st, 4) ? 0 : db_col_int(st, 4);
         val_set_bool(it, "visible", !strcmp(s, "published") || (!strcmp(s, "scheduled") && pub <= r->now));
-        if (pub) val_set_str(it, "published", datetime_text(a, pub));
-        val_set_str(it, "updated", datetime_text(a, db_col_int(st, 5)));
+        if (pub) val_set_str(it, "published", page_datetime_text(a, pub));
+        val_set_str(it, "updated", page_datetime_text(a, db_col_int(st, 5)));
         val_set_bool(it, "featured", db_col_int(st, 6) != 0);
         val_set_str(it, "category", db_col_dup(st, 7, a));
         val_set_str(it, "author", db_col_dup(st, 8, a));
@@ -334,7 +244,7 @@ int page_admin_articles(Req *r)
     val_set(ctx, "articles", rows);
     val_set_bool(ctx, "has_articles", val_len(rows) > 0);
     val_set_int(ctx, "total", total);
-    val_set_str(ctx, "q", qc ? qc : echo_text(a, q));
+    val_set_str(ctx, "q", qc ? qc : page_echo(a, q));
     Val *sopts = val_list(a);
     for (int i = 0; statuses[i]; i++) {
         Val *o = val_map(a);
@@ -402,7 +312,7 @@ static void add_article_extras(Req *r, Val *ctx, int64_t id)
             val_set_str(it, "filename", fname);
             val_set_str(it, "title", db_col_dup(st, 2, a));
             val_set_str(it, "doc_number", db_col_dup(st, 3, a));
-            val_set_str(it, "size", size_text(a, db_col_int(st, 4)));
+            val_set_str(it, "size", page_size_text(a, db_col_int(st, 4)));
             val_set_str(it, "type", type_label(db_col_text(st, 5)));
             if (!db_col_is_null(st, 6)) {
                 Buf b;
@@ -435,7 +345,7 @@ static void add_article_extras(Req *r, Val *ctx, int64_t id)
             val_set_int(it, "revision", db_col_int(st, 0));
             val_set_str(it, "title", db_col_dup(st, 1, a));
             val_set_str(it, "status_label", status_label(db_col_text(st, 2)));
-            val_set_str(it, "edited_at", datetime_text(a, db_col_int(st, 3)));
+            val_set_str(it, "edited_at", page_datetime_text(a, db_col_int(st, 3)));
             const char *who = db_col_dup(st, 4, a);
             val_set_str(it, "editor", who && *who ? who : "hệ thống");
             val_push(revs, it);
@@ -463,12 +373,12 @@ static int render_article_form(Req *r, int status, const ArticleForm *f, const c
     val_set_str(ctx, "heading", heading);
     Val *fm = val_map(a);
     if (f->id) val_set_int(fm, "id", f->id);
-    val_set_str(fm, "title", echo_text(a, f->title));
-    val_set_str(fm, "slug", echo_text(a, f->slug));
-    val_set_str(fm, "summary", echo_text(a, f->summary));
-    val_set_str(fm, "body", echo_text(a, f->body));
-    val_set_str(fm, "author", echo_text(a, f->author));
-    val_set_str(fm, "published_at", echo_text(a, f->published_at));
+    val_set_str(fm, "title", page_echo(a, f->title));
+    val_set_str(fm, "slug", page_echo(a, f->slug));
+    val_set_str(fm, "summary", page_echo(a, f->summary));
+    val_set_str(fm, "body", page_echo(a, f->body));
+    val_set_str(fm, "author", page_echo(a, f->author));
+    val_set_str(fm, "published_at", page_echo(a, f->published_at));
     val_set_bool(fm, "featured", f->featured >= 1);
     val_set_bool(fm, "pinned", f->featured >= 2);
     val_set(ctx, "f", fm);
@@ -503,7 +413,7 @@ static int render_article_form(Req *r, int status, const ArticleForm *f, const c
                 if (db_col_int(st, 3))
                     val_set_str(cur_state, "public_url", arena_printf(a, "/bai-viet/%s", db_col_text(st, 1)));
                 if (!db_col_is_null(st, 2))
-                    val_set_str(cur_state, "published", datetime_text(a, db_col_int(st, 2)));
+                    val_set_str(cur_state, "published", page_datetime_text(a, db_col_int(st, 2)));
                 val_set_str(cur_state, "status_url",
                             arena_printf(a, "/quan-tri/bai-viet/%lld/trang-thai", (long long)f->id));
                 val_set_str(cur_state, "upload_url",
@@ -548,7 +458,7 @@ static int load_article_form(Req *r, int64_t id, ArticleForm *f)
                            .title = db_col_dup(st, 1, a), .slug = db_col_dup(st, 2, a),
                            .summary = db_col_dup(st, 3, a), .body = db_col_dup(st, 4, a),
                            .author = db_col_dup(st, 5, a), .status = db_col_dup(st, 6, a),
-                           .published_at = db_col_is_null(st, 7) ? "" : datetime_local(a, db_col_int(st, 7)),
+                           .published_at = db_col_is_null(st, 7) ? "" : page_datetime_local(a, db_col_int(st, 7)),
                            .featured = (int)db_col_int(st, 8)};
     }
     db_done(st);
@@ -559,7 +469,7 @@ static int load_article_form(Req *r, int64_t id, ArticleForm *f)
  * revision history.  ?ok=1|tep|xoa-tep|trang-thai shows a notice. */
 int page_admin_article_edit(Req *r)
 {
-    int64_t id = arg_id(r, 0);
+    int64_t id = page_arg_id(r, 0);
     if (!id) return reply_error(r, 404, "Không tìm thấy bài viết.");
     ArticleForm f;
     int st = load_article_form(r, id, &f);
@@ -586,7 +496,7 @@ int page_admin_article_save(Req *r)
     if (f.id && db_int(r->db, 0, "SELECT COUNT(*) FROM articles WHERE id = ?1", "l", f.id) != 1)
         return reply_error(r, 404, "Không tìm thấy bài viết.");
     int64_t when = 0;
-    if (parse_when(r->arena, f.published_at, &when) != 0)
+    if (page_parse_when(r->arena, f.published_at, &when) != 0)
         return render_article_form(r, 400, &f,
                                    "Thời điểm đăng không hợp lệ (ví dụ đúng: 12/5/2026 08:00).", NULL);
     ArticleInput in = {
@@ -608,13 +518,13 @@ int page_admin_article_save(Req *r)
 int page_admin_article_preview(Req *r)
 {
     Arena *a = r->arena;
-    const char *title = echo_text(a, req_form(r, "title"));
-    const char *summary = echo_text(a, req_form(r, "summary"));
-    const char *body = echo_text(a, req_form(r, "body"));
-    const char *author = echo_text(a, req_form(r, "author"));
+    const char *title = page_echo(a, req_form(r, "title"));
+    const char *summary = page_echo(a, req_form(r, "summary"));
+    const char *body = page_echo(a, req_form(r, "body"));
+    const char *author = page_echo(a, req_form(r, "author"));
     int64_t cat = req_int(r, "category_id", 0, 0, INT64_MAX);
     int64_t when = 0;
-    if (parse_when(a, req_form(r, "published_at"), &when) != 0 || when <= 0) when = r->now;
+    if (page_parse_when(a, req_form(r, "published_at"), &when) != 0 || when <= 0) when = r->now;
     Val *ctx = admin_ctx(r, "Bài viết", "/quan-tri/bai-viet", "Xem trước");
     Val *art = val_map(a);
     val_set_str(art, "title", *title ? title : "(Chưa có tiêu đề)");
@@ -641,7 +551,7 @@ int page_admin_article_preview(Req *r)
  * Form: status = published (publish now) | draft (unpublish) | archived. */
 int page_admin_article_status(Req *r)
 {
-    int64_t id = arg_id(r, 0);
+    int64_t id = page_arg_id(r, 0);
     if (!id) return reply_error(r, 404, "Không tìm thấy bài viết.");
     const char *err = NULL;
     if (article_set_status(r->db, id, req_form(r, "status"), r->user ? r->user->id : 0,
@@ -671,7 +581,7 @@ static const char *base_name(const char *s)
 int page_admin_attachment_upload(Req *r)
 {
     Arena *a = r->arena;
-    int64_t id = arg_id(r, 0);
+    int64_t id = page_arg_id(r, 0);
     ArticleForm f;
     int st = id ? load_article_form(r, id, &f) : 404;
     if (st) return reply_error(r, st, st == 404 ? "Không tìm thấy bài viết." : NULL);
@@ -698,7 +608,7 @@ int page_admin_attachment_upload(Req *r)
         if (*p < 0x20 || *p == 0x7f)
             return render_article_form(r, 400, &f, NULL, "Tên tệp không được chứa ký tự điều khiển.");
     int64_t issued = 0;
-    if (parse_when(a, req_form(r, "issued_at"), &issued) != 0)
+    if (page_parse_when(a, req_form(r, "issued_at"), &issued) != 0)
         return render_article_form(r, 400, &f, NULL, "Ngày ban hành không hợp lệ.");
     int64_t file_id = store_put(r->db, a, cfg.files_dir, up->path, cfg.max_upload, &err);
     if (file_id < 0)
@@ -716,7 +626,7 @@ int page_admin_attachment_upload(Req *r)
  * article (the stored bytes stay; other attachments may share them). */
 int page_admin_attachment_delete(Req *r)
 {
-    int64_t id = arg_id(r, 0);
+    int64_t id = page_arg_id(r, 0);
     if (!id) return reply_error(r, 404, "Không tìm thấy tệp đính kèm.");
     int64_t art = 0;
     const char *err = NULL;
@@ -766,10 +676,10 @@ static int render_categories(Req *r, int status, const CategoryForm *f, const ch
     val_set_bool(ctx, "has_categories", n > 0);
     Val *fm = val_map(a);
     if (f->id) val_set_int(fm, "id", f->id);
-    val_set_str(fm, "name", echo_text(a, f->name));
-    val_set_str(fm, "slug", echo_text(a, f->slug));
-    val_set_str(fm, "description", echo_text(a, f->description));
-    val_set_str(fm, "position", echo_text(a, f->position));
+    val_set_str(fm, "name", page_echo(a, f->name));
+    val_set_str(fm, "slug", page_echo(a, f->slug));
+    val_set_str(fm, "description", page_echo(a, f->description));
+    val_set_str(fm, "position", page_echo(a, f->position));
     val_set_bool(fm, "in_menu", f->in_menu);
     val_set(ctx, "f", fm);
     val_set_str(ctx, "form_heading", f->id ? "Sửa chuyên mục" : "Thêm chuyên mục");

@@ -15,6 +15,7 @@
 #include "content.h"
 #include "log.h"
 #include "page.h"
+#include "page_util.h"
 #include "vn.h"
 
 #define LOGIN_COOKIE "hd_login"
@@ -106,14 +107,6 @@ static Val *admin_ctx(Req *r)
     Val *ctx = page_base_ctx(r);
     val_set_bool(ctx, "admin", 1);
     return ctx;
-}
-
-static Val *crumb(Arena *a, const char *name, const char *url)
-{
-    Val *c = val_map(a);
-    val_set_str(c, "name", name);
-    if (url) val_set_str(c, "url", url);
-    return c;
 }
 
 /* ---------------------------------------------------------------- sign-in */
@@ -321,8 +314,8 @@ static int users_render(Req *r, int status, const char *error, const UserForm *f
     val_set(nf, "roles", role_options(a, form && form->role ? form->role : "editor"));
     val_set(ctx, "new", nf);
     Val *crumbs = val_list(a);
-    val_push(crumbs, crumb(a, "Quản trị", "/quan-tri"));
-    val_push(crumbs, crumb(a, "Người dùng", NULL));
+    val_push(crumbs, page_crumb(a, "Quản trị", "/quan-tri"));
+    val_push(crumbs, page_crumb(a, "Người dùng", NULL));
     val_set(ctx, "crumbs", crumbs);
     r->cache_seconds = -1;
     return reply_page(r, status, "admin_users", "Người dùng", ctx);
@@ -529,8 +522,8 @@ int page_admin_audit(Req *r)
         val_set(ctx, "pager", pager);
     }
     Val *crumbs = val_list(a);
-    val_push(crumbs, crumb(a, "Quản trị", "/quan-tri"));
-    val_push(crumbs, crumb(a, "Nhật ký", NULL));
+    val_push(crumbs, page_crumb(a, "Quản trị", "/quan-tri"));
+    val_push(crumbs, page_crumb(a, "Nhật ký", NULL));
     val_set(ctx, "crumbs", crumbs);
     r->cache_seconds = -1;
     return reply_page(r, 200, "admin_audit", "Nhật ký hoạt động", ctx);

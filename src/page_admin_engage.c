@@ -24,6 +24,7 @@
 #include "http.h"
 #include "log.h"
 #include "page.h"
+#include "page_util.h"
 #include "stats.h"
 #include "tmpl.h"
 #include "vn.h"
@@ -35,38 +36,6 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-static int64_t arg_id(Req *r)
-{
-    const char *s = r->nargs > 0 ? r->args[0] : NULL;
-    if (!s || !*s || strlen(s) > 18) return 0;
-    int64_t v = 0;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9') return 0;
-        v = v * 10 + (*s - '0');
-    }
-    return v;
-}
-
-/* Text to echo into a form: invalid UTF-8 cannot reach the page (the
- * template escapes the rest).  NULL -> "". */
-static const char *echo(Arena *a, const char *s)
-{
-    if (!s) return "";
-    if (vn_utf8_valid(s, strlen(s))) return s;
-    char *c = arena_strdup(a, s);
-    for (unsigned char *p = (unsigned char *)c; *p; p++)
-        if (*p >= 0x80) *p = '?';
-    return c;
-}
-
-static Val *crumb(Arena *a, const char *name, const char *url)
-{
-    Val *c = val_map(a);
-    val_set_str(c, "name", name);
-    if (url) val_set_str(c, "url", url);
-    return c;
-}
-
 /* Base context + admin chrome + crumbs Quản trị › section. */
 static Val *admin_ctx(Req *r, const char *section)
 {
@@ -74,52 +43,10 @@ static Val *admin_ctx(Req *r, const char *section)
     val_set_bool(ctx, "admin", 1);
     r->cache_seconds = -1;
     Val *crumbs = val_list(r->arena);
-    val_push(crumbs, crumb(r->arena, "Quản trị", "/quan-tri"));
-    val_push(crumbs, crumb(r->arena, section, NULL));
+    val_push(crumbs, page_crumb(r->arena, "Quản trị", "/quan-tri"));
+    val_push(crumbs, page_crumb(r->arena, section, NULL));
     val_set(ctx, "crumbs", crumbs);
     return ctx;
-}
-
-static const char *vn_int_text(Arena *a, int64_t v)
-{
-    Buf b;
-    buf_init(&b, a);
-    vn_int(&b, v);
-    return buf_str(&b);
-}
-
-static const char *datetime_text(Arena *a, int64_t t)
-{
-    Buf b;
-    buf_init(&b, a);
-    vn_datetime(&b, t);
-    return buf_str(&b);
-}
-
-/* Unix time as a datetime-local input value in Vietnam time; "" for 0. */
-static const char *datetime_local(Arena *a, int64_t t)
-{
-    if (t <= 0) return "";
-    time_t lt = (time_t)(t + 7 * 3600);
-    struct tm tm;
-    gmtime_r(&lt, &tm);
-    char s[32];
-    strftime(s, sizeof s, "%Y-%m-%dT%H:%M", &tm);
-    return arena_strdup(a, s);
-}
-
-/* Parse a datetime-local value or a Vietnamese date ("12/5/2026 08:00") as
- * Vietnam time; "" or NULL -> 0.  0 or -1. */
-static int parse_when(Arena *a, const char *s, int64_t *t)
-{
-    *t = 0;
-    if (!s) return 0;
-    char *c = vn_clean(a, s);
-    if (!c) return -1;
-    if (!*c) return 0;
-    for (char *p = c; *p; p++)
-        if (*p == 'T') *p = ' ';
-    return vn_parse_datetime(c, t);
 }
 
 /* Local date of a yyyymmdd day number: "12/5/2026" (short: "12/5"). */
@@ -166,8 +93,8 @@ static int render_polls(Req *r, int status, const PollForm *f, const char *error
         val_set_int(p, "id", id);
         val_set_str(p, "question", db_col_dup(st, 1, a));
         val_set_str(p, "state", poll_state(s, opens, closes, r->now));
-        val_set_str(p, "opens", opens > 0 ? datetime_text(a, opens) : "—");
-        val_set_str(p, "closes", closes > 0 ? datetime_text(a, closes) : "—");
+        val_set_str(p, "opens", opens > 0 ? page_datetime_text(a, opens) : "—");
+        val_set_str(p, "closes", closes > 0 ? page_datetime_text(a, closes) : "—");
         val_set_int(p, "voters", db_col_int(st, 5));
         val_set_bool(p, "multiple", db_col_int(st, 6) != 0);
         val_set_str(p, "edit_url", arena_printf(a, "/quan-tri/binh-chon?id=%lld", (long long)id));
@@ -186,10 +113,10 @@ static int render_polls(Req *r, int status, const PollForm *f, const char *error
     val_set_bool(ctx, "has_polls", val_len(list) > 0);
     Val *fm = val_map(a);
     if (f->id) val_set_int(fm, "id", f->id);
-    val_set_str(fm, "question", echo(a, f->question));
-    val_set_str(fm, "options", echo(a, f->options));
-    val_set_str(fm, "opens", echo(a, f->opens));
-    val_set_str(fm, "closes", echo(a, f->closes));
+    val_set_str(fm, "question", page_echo(a, f->question));
+    val_set_str(fm, "options", page_echo(a, f->options));
+    val_set_str(fm, "opens", page_echo(a, f->opens));
+    val_set_str(fm, "closes", page_echo(a, f->closes));
     val_set_bool(fm, "multiple", f->multiple);
     val_set(ctx, "f", fm);
     val_set_str(ctx, "form_heading", f->id ? "Sửa cuộc bình chọn" : "Tạo cuộc bình chọn mới");
@@ -220,8 +147,8 @@ int page_admin_polls(Req *r)
             f.id = id;
             f.question = db_col_dup(st, 0, a);
             f.multiple = db_col_int(st, 1) != 0;
-            f.opens = datetime_local(a, db_col_int(st, 2));
-            f.closes = datetime_local(a, db_col_int(st, 3));
+            f.opens = page_datetime_local(a, db_col_int(st, 2));
+            f.closes = page_datetime_local(a, db_col_int(st, 3));
         }
         db_done(st);
         if (rc != DB_ROW)
@@ -256,9 +183,9 @@ int page_admin_poll_save(Req *r)
         .multiple = req_form(r, "multiple") != NULL,
     };
     PollInput in = {.id = f.id, .question = f.question, .options = f.options, .multiple = f.multiple};
-    if (parse_when(r->arena, f.opens, &in.opens_at) != 0)
+    if (page_parse_when(r->arena, f.opens, &in.opens_at) != 0)
         return render_polls(r, 400, &f, "Thời gian bắt đầu không hợp lệ (ví dụ 12/5/2026 08:00).");
-    if (parse_when(r->arena, f.closes, &in.closes_at) != 0)
+    if (page_parse_when(r->arena, f.closes, &in.closes_at) != 0)
         return render_polls(r, 400, &f, "Thời gian kết thúc không hợp lệ (ví dụ 12/5/2026 08:00).");
     const char *err = NULL;
     if (poll_save(r->db, r->arena, &in, r->user ? r->user->id : 0, r->user ? r->user->username : NULL,
@@ -274,7 +201,7 @@ int page_admin_poll_save(Req *r)
  * 303 to the list with ?ok=trang-thai; unknown poll 404; refused 400. */
 int page_admin_poll_status(Req *r)
 {
-    int64_t id = arg_id(r);
+    int64_t id = page_arg_id(r, 0);
     if (!id) return reply_error(r, 404, NULL);
     const char *s = req_form(r, "trang_thai");
     const char *err = NULL;
@@ -321,8 +248,8 @@ static int render_links(Req *r, int status, const LinkForm *f, const char *error
     val_set_bool(ctx, "has_links", n > 0);
     Val *fm = val_map(a);
     if (f->id) val_set_int(fm, "id", f->id);
-    val_set_str(fm, "name", echo(a, f->name));
-    val_set_str(fm, "url", echo(a, f->url));
+    val_set_str(fm, "name", page_echo(a, f->name));
+    val_set_str(fm, "url", page_echo(a, f->url));
     val_set(ctx, "f", fm);
     val_set_str(ctx, "form_heading", f->id ? "Sửa liên kết" : "Thêm liên kết");
     if (error) val_set_str(ctx, "error", error);
@@ -374,7 +301,7 @@ int page_admin_link_save(Req *r)
 int page_admin_link_delete(Req *r)
 {
     const char *err = NULL;
-    if (link_delete(r->db, arg_id(r), r->user ? r->user->id : 0, r->user ? r->user->username : NULL,
+    if (link_delete(r->db, page_arg_id(r, 0), r->user ? r->user->id : 0, r->user ? r->user->username : NULL,
                     r->now, &err) != 0)
         return reply_error(r, err && !strcmp(err, "Không tìm thấy liên kết.") ? 404 : 500, err);
     return reply_redirect(r, "/quan-tri/lien-ket?ok=xoa");
@@ -388,7 +315,7 @@ int page_admin_link_move(Req *r)
     int dir = h && !strcmp(h, "len") ? -1 : h && !strcmp(h, "xuong") ? 1 : 0;
     if (!dir) return reply_error(r, 400, "Hướng di chuyển không hợp lệ.");
     const char *err = NULL;
-    if (link_move(r->db, arg_id(r), dir, r->user ? r->user->id : 0, r->user ? r->user->username : NULL,
+    if (link_move(r->db, page_arg_id(r, 0), dir, r->user ? r->user->id : 0, r->user ? r->user->username : NULL,
                   r->now, &err) != 0)
         return reply_error(r, err && !strcmp(err, "Không tìm thấy liên kết.") ? 404 : 500, err);
     return reply_redirect(r, "/quan-tri/lien-ket?ok=di-chuyen");
@@ -463,7 +390,7 @@ static Val *chart(Req *r, const DayStat *d)
         val_set_str(t, "y", arena_printf(a, "%.1f", y));
         val_set_str(t, "ty", arena_printf(a, "%.1f", y + 4));
         val_set_str(t, "tx", arena_printf(a, "%.0f", L - 6));
-        val_set_str(t, "label", vn_int_text(a, top * k / 4));
+        val_set_str(t, "label", page_int_text(a, top * k / 4));
         val_push(ticks, t);
     }
     val_set(c, "ticks", ticks);
@@ -480,7 +407,7 @@ static Val *chart(Req *r, const DayStat *d)
         val_set_str(b, "w", arena_printf(a, "%.1f", step * 0.7));
         val_set_str(b, "h", arena_printf(a, "%.1f", h));
         val_set_str(b, "title", arena_printf(a, "%s: %s lượt xem, %s khách", day_text(a, d[i].day, 0),
-                                             vn_int_text(a, d[i].views), vn_int_text(a, d[i].visitors)));
+                                             page_int_text(a, d[i].views), page_int_text(a, d[i].visitors)));
         val_push(bars, b);
         double cx = x + step / 2, cy = T + ph - ph * (double)d[i].visitors / (double)top;
         buf_printf(&pts, "%s%.1f,%.1f", i ? " " : "", cx, cy);
@@ -528,7 +455,7 @@ static Val *top_articles(Req *r, int from_day)
             val_set_str(it, "url", arena_printf(a, "/bai-viet/%s", db_col_text(st, 3)));
         }
         val_set_int(it, "views", v);
-        val_set_str(it, "views_text", vn_int_text(a, v));
+        val_set_str(it, "views_text", page_int_text(a, v));
         val_set_str(it, "width", arena_printf(a, "%.1f", max > 0 ? 100.0 * (double)v / (double)max : 0.0));
         val_set_int(it, "rank", (int64_t)val_len(list) + 1);
         val_push(list, it);
@@ -584,7 +511,7 @@ static int render_stats(Req *r, int status, const char *base_input, const char *
     val_set_bool(ctx, "has_articles", val_len(arts) > 0);
     int64_t base = base_total(r);
     val_set_int(ctx, "base_total", base);
-    val_set_str(ctx, "base_input", base_input ? echo(a, base_input) : arena_printf(a, "%lld", (long long)base));
+    val_set_str(ctx, "base_input", base_input ? page_echo(a, base_input) : arena_printf(a, "%lld", (long long)base));
     if (error) val_set_str(ctx, "error", error);
     const char *ok = req_query(r, "ok");
     if (ok && !error && !strcmp(ok, "1")) val_set_str(ctx, "notice", "Đã lưu tổng lượt truy cập ban đầu.");
@@ -676,7 +603,7 @@ int page_admin_stats_base(Req *r)
                 "t", arena_printf(r->arena, "%lld", (long long)v)) != DB_OK ||
         audit(db, r->user ? r->user->id : 0, r->user ? r->user->username : NULL, r->now,
               "stats.base_total", "setting", 0,
-              arena_printf(r->arena, "%s → %s", vn_int_text(r->arena, old), vn_int_text(r->arena, v))) != 0 ||
+              arena_printf(r->arena, "%s → %s", page_int_text(r->arena, old), page_int_text(r->arena, v))) != 0 ||
         db_commit(db) != DB_OK) {
         db_rollback(db);
         return reply_error(r, 500, NULL);

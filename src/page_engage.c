@@ -38,6 +38,7 @@
 #include "engage_rating.h"
 #include "http.h"
 #include "page.h"
+#include "page_util.h"
 #include "tmpl.h"
 #include "vn.h"
 #include "writer.h"
@@ -49,32 +50,6 @@
 #define QUEUE_PER_PAGE 50
 
 /* ---------------------------------------------------------------- helpers */
-
-/* Text safe to echo into a page: invalid UTF-8 sequences become U+FFFD.
- * NULL becomes "". */
-static const char *echo_text(Arena *a, const char *s)
-{
-    if (!s) return "";
-    size_t n = strlen(s);
-    if (vn_utf8_valid(s, n)) return s;
-    Buf b;
-    buf_init(&b, a);
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    while (n > 0) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(p, (utf8proc_ssize_t)n, &cp);
-        if (k <= 0) {
-            buf_puts(&b, "\xEF\xBF\xBD");
-            p++;
-            n--;
-        } else {
-            buf_append(&b, p, (size_t)k);
-            p += k;
-            n -= (size_t)k;
-        }
-    }
-    return buf_str(&b);
-}
 
 /* A visible article by slug: its id and title (arena).  0, 404 or 500. */
 static int article_find(Req *r, const char *slug, int64_t *id, const char **title)
@@ -336,7 +311,7 @@ int page_comment_post(Req *r)
     const char *body = req_form(r, "noi_dung"), *honey = req_form(r, "website");
     const char *cid = req_form(r, "ma_id"), *code = req_form(r, "ma_xac_thuc");
     const char *done_url = arena_printf(a, "%s?bl=1#binh-luan", article_path(a, slug));
-    CommentView v = {echo_text(a, name), echo_text(a, email), echo_text(a, body),
+    CommentView v = {page_echo(a, name), page_echo(a, email), page_echo(a, body),
                      NULL, NULL, NULL, NULL, NULL};
 
     /* Every code is single use: whatever happens next, this one is spent. */

@@ -21,6 +21,7 @@
 #include "engage_poll.h"
 #include "http.h"
 #include "page.h"
+#include "page_util.h"
 #include "stats.h"
 #include "tmpl.h"
 #include "vn.h"
@@ -37,35 +38,6 @@
     " ORDER BY COALESCE(opens_at, created_at) DESC, id DESC LIMIT 1"
 
 /* ---------------------------------------------------------------- helpers */
-
-/* Route capture 0 as a positive id; 0 when absent or not a plain number. */
-static int64_t arg_id(Req *r)
-{
-    const char *s = r->nargs > 0 ? r->args[0] : NULL;
-    if (!s || !*s || strlen(s) > 18) return 0;
-    int64_t v = 0;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9') return 0;
-        v = v * 10 + (*s - '0');
-    }
-    return v;
-}
-
-static const char *int_text(Arena *a, int64_t v)
-{
-    Buf b;
-    buf_init(&b, a);
-    vn_int(&b, v);
-    return buf_str(&b);
-}
-
-static const char *datetime_text(Arena *a, int64_t t)
-{
-    Buf b;
-    buf_init(&b, a);
-    vn_datetime(&b, t);
-    return buf_str(&b);
-}
 
 /* The network cap per day for votes: HOIDONG_VOTE_NET_CAP (1..1000000) or
  * the default.  Read each time: tests set it per server. */
@@ -188,9 +160,9 @@ static int render_poll(Req *r, int status, int64_t id, const char *notice, const
     val_set_bool(p, "multiple", multiple);
     val_set_int(p, "voters", voters);
     val_set_str(p, "action", arena_printf(a, "/binh-chon/%lld", (long long)id));
-    if (opens > 0) val_set_str(p, "opens", datetime_text(a, opens));
-    if (closes > 0) val_set_str(p, "closes", datetime_text(a, closes));
-    val_set_str(p, "started", datetime_text(a, opens > 0 ? opens : created));
+    if (opens > 0) val_set_str(p, "opens", page_datetime_text(a, opens));
+    if (closes > 0) val_set_str(p, "closes", page_datetime_text(a, closes));
+    val_set_str(p, "started", page_datetime_text(a, opens > 0 ? opens : created));
     int verdict = poll_votable(pstatus, opens, closes, r->now);
     val_set_bool(p, "votable", verdict == POLL_VOTE_OK);
     val_set_str(p, "state", verdict == POLL_VOTE_OK ? "Đang diễn ra"
@@ -210,7 +182,7 @@ static int render_poll(Req *r, int status, int64_t id, const char *notice, const
         val_set_int(o, "id", db_col_int(st, 0));
         val_set_str(o, "label", db_col_dup(st, 1, a));
         val_set_int(o, "votes", votes);
-        val_set_str(o, "votes_text", int_text(a, votes));
+        val_set_str(o, "votes_text", page_int_text(a, votes));
         Buf b;
         buf_init(&b, a);
         vn_decimal(&b, pct, 1);
@@ -246,7 +218,7 @@ static int render_poll(Req *r, int status, int64_t id, const char *notice, const
  * visitor after a vote.  Drafts and unknown ids: 404.  Public. */
 int page_poll(Req *r)
 {
-    int64_t id = arg_id(r);
+    int64_t id = page_arg_id(r, 0);
     if (!id) return reply_error(r, 404, NULL);
     const char *ok = req_query(r, "ok");
     return render_poll(r, 200, id,
@@ -262,7 +234,7 @@ int page_poll(Req *r)
  * Public. */
 int page_poll_vote(Req *r)
 {
-    int64_t id = arg_id(r);
+    int64_t id = page_arg_id(r, 0);
     if (!id) return reply_error(r, 404, NULL);
     r->cache_seconds = -1;
 
@@ -352,8 +324,8 @@ int page_polls(Req *r)
         val_set_str(p, "question", db_col_dup(st, 1, a));
         val_set_str(p, "url", arena_printf(a, "/binh-chon/%lld", (long long)id));
         val_set_int(p, "voters", db_col_int(st, 5));
-        val_set_str(p, "started", datetime_text(a, opens > 0 ? opens : db_col_int(st, 6)));
-        if (closes > 0) val_set_str(p, "closes", datetime_text(a, closes));
+        val_set_str(p, "started", page_datetime_text(a, opens > 0 ? opens : db_col_int(st, 6)));
+        if (closes > 0) val_set_str(p, "closes", page_datetime_text(a, closes));
         val_set_bool(p, "votable", verdict == POLL_VOTE_OK);
         val_set_str(p, "state", verdict == POLL_VOTE_OK ? "Đang diễn ra"
                                 : verdict == POLL_VOTE_NOT_OPEN ? "Chưa bắt đầu"

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <stdio.h>
 #include "page.h"
+#include "page_util.h"
 #include "http.h"
 #include "db.h"
 #include "tmpl.h"
@@ -50,15 +51,6 @@ static const char *setting(Req *r, const char *key, const char *dflt)
     return (v && *v) ? v : dflt;
 }
 
-/* Text of a Buf-producing formatter, in the arena. */
-static const char *date_text(Arena *a, int64_t t)
-{
-    Buf b;
-    buf_init(&b, a);
-    vn_date(&b, t);
-    return buf_str(&b);
-}
-
 static const char *article_url(Arena *a, const char *slug)
 {
     return arena_printf(a, "/bai-viet/%s", slug);
@@ -76,24 +68,6 @@ static const char *attachment_url(Arena *a, int64_t id, const char *filename)
     buf_init(&b, a);
     buf_printf(&b, "/tep/%lld/", (long long)id);
     buf_url(&b, filename);
-    return buf_str(&b);
-}
-
-/* Human file size in Vietnamese notation: "850 B", "12,4 KB", "1,2 MB". */
-static const char *size_text(Arena *a, int64_t n)
-{
-    Buf b;
-    buf_init(&b, a);
-    if (n < 1024) {
-        vn_int(&b, n);
-        buf_puts(&b, " B");
-    } else if (n < 1024 * 1024) {
-        vn_decimal(&b, (double)n / 1024.0, 1);
-        buf_puts(&b, " KB");
-    } else {
-        vn_decimal(&b, (double)n / (1024.0 * 1024.0), 1);
-        buf_puts(&b, " MB");
-    }
     return buf_str(&b);
 }
 
@@ -122,14 +96,6 @@ static const char *type_label(const char *mime)
 static int mime_inline(const char *mime)
 {
     return mime && (strcmp(mime, "application/pdf") == 0 || strncmp(mime, "image/", 6) == 0);
-}
-
-static Val *crumb(Arena *a, const char *name, const char *url)
-{
-    Val *c = val_map(a);
-    val_set_str(c, "name", name);
-    if (url) val_set_str(c, "url", url);
-    return c;
 }
 
 /* Page number from ?trang=N, clamped to [1, pages] (pages >= 1). */
@@ -221,7 +187,7 @@ static Val *article_item(Req *r, Stmt *st)
     val_set_str(it, "url", article_url(a, slug));
     val_set_str(it, "summary", summary ? summary : "");
     val_set_int(it, "published_at", t);
-    val_set_str(it, "date", date_text(a, t));
+    val_set_str(it, "date", page_date_text(a, t));
     val_set_str(it, "author", db_col_dup(st, 5, a));
     val_set_str(it, "category_name", db_col_dup(st, 6, a));
     val_set_str(it, "category_url", category_url(a, db_col_text(st, 7)));
@@ -323,12 +289,12 @@ static Val *document_list(Req *r, int64_t limit, int64_t offset)
         val_set_str(d, "title", (title && *title) ? title : filename);
         val_set_str(d, "number", db_col_dup(st, 3, a));
         val_set_int(d, "issued_at", t);
-        val_set_str(d, "date", date_text(a, t));
+        val_set_str(d, "date", page_date_text(a, t));
         val_set_str(d, "article_title", db_col_dup(st, 5, a));
         val_set_str(d, "article_url", article_url(a, db_col_text(st, 6)));
         val_set_str(d, "url", attachment_url(a, id, filename));
         val_set_str(d, "type", type_label(db_col_text(st, 7)));
-        val_set_str(d, "size", size_text(a, db_col_int(st, 8)));
+        val_set_str(d, "size", page_size_text(a, db_col_int(st, 8)));
         val_push(list, d);
     }
     db_done(st);
@@ -549,8 +515,8 @@ int page_category(Req *r)
     if (pager) val_set(ctx, "pager", pager);
 
     Val *crumbs = val_list(a);
-    if (parent_slug) val_push(crumbs, crumb(a, parent_name, category_url(a, parent_slug)));
-    val_push(crumbs, crumb(a, name, NULL));
+    if (parent_slug) val_push(crumbs, page_crumb(a, parent_name, category_url(a, parent_slug)));
+    val_push(crumbs, page_crumb(a, name, NULL));
     val_set(ctx, "crumbs", crumbs);
     if (desc && *desc) val_set_str(ctx, "description", desc);
     val_set_str(ctx, "canonical", arena_printf(a, "%s%s", cfg.site_url ? cfg.site_url : "",
@@ -611,7 +577,7 @@ static int article_load(Req *r, Val *ctx, const char *slug, int64_t *out_id, con
     val_set_str(art, "summary", summary ? summary : "");
     val_set_str(art, "author", author ? author : "");
     val_set_int(art, "published_at", pub);
-    val_set_str(art, "date", date_text(a, pub));
+    val_set_str(art, "date", page_date_text(a, pub));
     val_set_int(art, "updated_at", updated);
     val_set_str(art, "body_html", buf_str(&html));
     val_set_str(art, "url", url);
@@ -642,7 +608,7 @@ static int article_load(Req *r, Val *ctx, const char *slug, int64_t *out_id, con
         val_set_str(f, "label", db_col_dup(st, 2, a));
         val_set_str(f, "number", db_col_dup(st, 3, a));
         val_set_str(f, "type", type_label(db_col_text(st, 4)));
-        val_set_str(f, "size", size_text(a, db_col_int(st, 5)));
+        val_set_str(f, "size", page_size_text(a, db_col_int(st, 5)));
         val_set_str(f, "url", attachment_url(a, aid, fn));
         val_push(atts, f);
     }
@@ -663,9 +629,9 @@ static int article_load(Req *r, Val *ctx, const char *slug, int64_t *out_id, con
     val_set_bool(ctx, "has_related", val_len(related) > 0);
 
     Val *crumbs = val_list(a);
-    if (parent_slug) val_push(crumbs, crumb(a, parent_name, category_url(a, parent_slug)));
-    val_push(crumbs, crumb(a, cat_name, category_url(a, cat_slug)));
-    val_push(crumbs, crumb(a, title, NULL));
+    if (parent_slug) val_push(crumbs, page_crumb(a, parent_name, category_url(a, parent_slug)));
+    val_push(crumbs, page_crumb(a, cat_name, category_url(a, cat_slug)));
+    val_push(crumbs, page_crumb(a, title, NULL));
     val_set(ctx, "crumbs", crumbs);
     val_set(ctx, "menu", menu_build(r, parent_slug ? parent_slug : cat_slug));
 
@@ -744,7 +710,7 @@ int page_documents(Req *r)
     Val *pager = pager_build(a, "/van-ban", page, pages);
     if (pager) val_set(ctx, "pager", pager);
     Val *crumbs = val_list(a);
-    val_push(crumbs, crumb(a, "Văn bản", NULL));
+    val_push(crumbs, page_crumb(a, "Văn bản", NULL));
     val_set(ctx, "crumbs", crumbs);
     val_set_str(ctx, "description", "Văn bản, đề án, nghị quyết đăng trên trang thông tin điện tử.");
     val_set_str(ctx, "canonical", arena_printf(a, "%s%s", cfg.site_url ? cfg.site_url : "",

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "http.h"
 #include "page.h"
+#include "page_util.h"
 #include "search.h"
 #include "tmpl.h"
 #include "vn.h"
@@ -109,14 +110,6 @@ static Val *pager(Arena *a, const char *base, int64_t page, int64_t pages)
     return p;
 }
 
-static const char *date_text(Arena *a, int64_t t)
-{
-    Buf b;
-    buf_init(&b, a);
-    vn_date(&b, t);
-    return buf_str(&b);
-}
-
 /* A request value as text safe to show again in the form: valid UTF-8
  * (else empty) and at most 400 bytes. */
 static const char *form_value(Req *r, const char *name)
@@ -198,7 +191,7 @@ int page_search(Req *r)
         val_set_str(it, "snippet_html", h->snippet_html);
         val_set_str(it, "url", h->url);
         val_set_int(it, "date_ts", h->date);
-        val_set_str(it, "date", date_text(a, h->date));
+        val_set_str(it, "date", page_date_text(a, h->date));
         val_set_str(it, "category_name", h->category_name ? h->category_name : "");
         val_set_str(it, "category_url", h->category_url ? h->category_url : "");
         if (h->is_document) {

@@ -1,0 +1,115 @@
+/* page_util.c - see page_util.h.  Kept apart from any one page group
+ * because the admin, portal, engagement and search pages all need them. */
+#include <string.h>
+#include <time.h>
+#include <utf8proc.h>
+#include "page_util.h"
+#include "vn.h"
+
+int64_t page_arg_id(Req *r, int i)
+{
+    const char *s = i < r->nargs ? r->args[i] : NULL;
+    if (!s || !*s || strlen(s) > 18) return 0;
+    int64_t v = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9') return 0;
+        v = v * 10 + (*s - '0');
+    }
+    return v;
+}
+
+const char *page_echo(Arena *a, const char *s)
+{
+    if (!s) return "";
+    size_t n = strlen(s);
+    if (vn_utf8_valid(s, n)) return s;
+    Buf b;
+    buf_init(&b, a);
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    while (n > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, (utf8proc_ssize_t)n, &cp);
+        if (k <= 0) {
+            buf_puts(&b, "\xEF\xBF\xBD");
+            p++;
+            n--;
+        } else {
+            buf_append(&b, p, (size_t)k);
+            p += k;
+            n -= (size_t)k;
+        }
+    }
+    return buf_str(&b);
+}
+
+const char *page_int_text(Arena *a, int64_t v)
+{
+    Buf b;
+    buf_init(&b, a);
+    vn_int(&b, v);
+    return buf_str(&b);
+}
+
+const char *page_date_text(Arena *a, int64_t t)
+{
+    Buf b;
+    buf_init(&b, a);
+    vn_date(&b, t);
+    return buf_str(&b);
+}
+
+const char *page_datetime_text(Arena *a, int64_t t)
+{
+    Buf b;
+    buf_init(&b, a);
+    vn_datetime(&b, t);
+    return buf_str(&b);
+}
+
+const char *page_size_text(Arena *a, int64_t n)
+{
+    Buf b;
+    buf_init(&b, a);
+    if (n < 1024) {
+        vn_int(&b, n);
+        buf_puts(&b, " B");
+    } else if (n < 1024 * 1024) {
+        vn_decimal(&b, (double)n / 1024.0, 1);
+        buf_puts(&b, " KB");
+    } else {
+        vn_decimal(&b, (double)n / (1024.0 * 1024.0), 1);
+        buf_puts(&b, " MB");
+    }
+    return buf_str(&b);
+}
+
+const char *page_datetime_local(Arena *a, int64_t t)
+{
+    if (t <= 0) return "";
+    time_t lt = (time_t)(t + 7 * 3600);   /* Vietnam: UTC+7, no DST */
+    struct tm tm;
+    gmtime_r(&lt, &tm);
+    char s[32];
+    strftime(s, sizeof s, "%Y-%m-%dT%H:%M", &tm);
+    return arena_strdup(a, s);
+}
+
+int page_parse_when(Arena *a, const char *s, int64_t *t)
+{
+    *t = 0;
+    if (!s) return 0;
+    char *c = vn_clean(a, s);
+    if (!c) return -1;
+    if (!*c) return 0;
+    for (char *p = c; *p; p++)
+        if (*p == 'T') *p = ' ';
+    return vn_parse_datetime(c, t);
+}
+
+Val *page_crumb(Arena *a, const char *name, const char *url)
+{
+    Val *c = val_map(a);
+    val_set_str(c, "name", name);
+    if (url) val_set_str(c, "url", url);
+    return c;
+}

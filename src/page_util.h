@@ -1,0 +1,27 @@
+/* page_util.h - small helpers every page file needs: route ids, text
+ * that is safe to echo back into a form, and Vietnamese-formatted values as
+ * arena strings for templates. */
+#ifndef HD_PAGE_UTIL_H
+#define HD_PAGE_UTIL_H
+#include <stdint.h>
+#include "http.h"
+
+/* Route capture i as a positive id; 0 when absent or not a plain decimal. */
+int64_t page_arg_id(Req *r, int i);
+/* Text to show again in a form: invalid UTF-8 sequences become U+FFFD
+ * (templates escape the rest).  NULL -> "".  Arena string (or s itself). */
+const char *page_echo(Arena *a, const char *s);
+/* Vietnamese formats as arena strings: 4.922.512, 12/5/2022, 12/5/2022 08:05. */
+const char *page_int_text(Arena *a, int64_t v);
+const char *page_date_text(Arena *a, int64_t t);
+const char *page_datetime_text(Arena *a, int64_t t);
+/* File size: "850 B", "12,4 KB", "1,2 MB". */
+const char *page_size_text(Arena *a, int64_t n);
+/* Unix time as an HTML datetime-local value in Vietnam time; "" for t <= 0. */
+const char *page_datetime_local(Arena *a, int64_t t);
+/* Parse a datetime-local value or a Vietnamese date ("12/5/2026 08:00") as
+ * Vietnam time; NULL or "" -> *t = 0.  0, or -1 when malformed. */
+int page_parse_when(Arena *a, const char *s, int64_t *t);
+/* A breadcrumb item {name, url}; url NULL for the current page. */
+Val *page_crumb(Arena *a, const char *name, const char *url);
+#endif
