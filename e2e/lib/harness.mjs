@@ -68,6 +68,15 @@ export async function startServer({ demo = true } = {}) {
     { env: { ...process.env, HOIDONG_TEST_MODE: '1', HOIDONG_THREADS: process.env.HOIDONG_THREADS || '2' },
       stdio: ['ignore', log, log] },
   );
+  // Never leave the server behind, even when the test process dies.
+  const killChild = () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    if (!process.env.HOIDONG_KEEP_TEST_DIR) fs.rmSync(dir, { recursive: true, force: true });
+  };
+  process.on('exit', killChild);
+  for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => { killChild(); process.exit(130); });
+  process.on('uncaughtException', (e) => { console.log('# uncaught: ' + (e && e.stack || e)); killChild(); process.exit(1); });
+  process.on('unhandledRejection', (e) => { console.log('# unhandled: ' + (e && e.stack || e)); killChild(); process.exit(1); });
   const base = `http://127.0.0.1:${port}`;
   let up = false;
   for (let i = 0; i < 200 && child.exitCode === null; i++) {
