@@ -137,7 +137,8 @@ POLL=$(curl -s "$B/" | grep -oE 'action="/binh-chon/[0-9]+"' | head -1 | grep -o
 ADMTOK=$(curl -s -b "$JAR" "$B/quan-tri/bai-viet/moi" | grep -oE 'name="csrf" value="[^"]+"' | head -1 | sed -E 's/.*value="([^"]+)"/\1/')
 CID=$(curl -s "$ART/gui-binh-luan" | grep -oE 'name="ma_id" value="[^"]+"' | sed -E 's/.*value="([^"]+)"/\1/')
 SQLMAP=(sqlmap --batch --level 2 --risk 1 --time-sec 2 --timeout 10 --retries 1 --threads 4
-        --flush-session --disable-coloring --output-dir "$SQLOUT" --skip "csrf,login_token")
+        --flush-session --disable-coloring --output-dir "$SQLOUT" --skip "csrf,login_token"
+        --answers "follow=N")
 targets=0; clean=0; injectable=0; errors=0
 sq() { # name, sqlmap arguments... (one target, bounded)
   local name=$1; shift
@@ -147,14 +148,21 @@ sq() { # name, sqlmap arguments... (one target, bounded)
   timeout 240 "${SQLMAP[@]}" "$@" >"$log" 2>&1
   if grep -qE "identified the following injection point|parameter '[^']*' is vulnerable" "$log"; then
     injectable=$((injectable+1)); echo "INJECTABLE: $name ($log)" | tee -a "$OUT/sqlmap.log"
+  elif [[ "$*" == *hd_session=* ]] && [ "$(curl -s -o /dev/null -w '%{http_code}' -b "hd_session=$SESSION" "$B/quan-tri")" != 200 ]; then
+    # The session died during the run: the parameters were not reached as staff.
+    errors=$((errors+1)); echo "NO VERDICT (session lost): $name ($log)" | tee -a "$OUT/sqlmap.log"
   elif grep -qE "do not appear to be injectable|does not seem to be injectable" "$log"; then
-    clean=$((clean+1)); echo "not injectable: $name" >> "$OUT/sqlmap.log"
+    clean=$((clean+1)); echo "not injectable: $name ($(grep -cE "testing '" "$log") techniques)" >> "$OUT/sqlmap.log"
   else
     errors=$((errors+1)); echo "NO VERDICT: $name ($log)" | tee -a "$OUT/sqlmap.log"
   fi
 }
-ADMCK=(--cookie "hd_session=$SESSION")
-ADMCSRF=(--csrf-token csrf --csrf-url "$B/quan-tri/bai-viet/moi")
+# --drop-set-cookie: when sqlmap tampers with the session cookie the server
+# clears it; sqlmap must keep sending the real one, not adopt the cleared one.
+ADMCK=(--cookie "hd_session=$SESSION" --drop-set-cookie)
+# The session's CSRF token stays the same for the session, so it is sent
+# as given (and not itself tested: --skip).
+ADMCSRF=()
 : > "$OUT/sqlmap.log"
 # Public GET (path segments marked with *)
 sq "home"                 -u "$B/?trang=1"
@@ -174,7 +182,11 @@ sq "rating POST"          -u "$ART/danh-gia" --data "csrf=$PUBTOK&sao=4"
 sq "poll vote POST"       -u "$B/binh-chon/${POLL:-1}" --data "csrf=$PUBTOK&lua_chon=1"
 sq "comment POST"         -u "$ART/binh-luan" --data "csrf=$PUBTOK&ho_ten=Nguyen+Van+A&email=a%40b.vn&noi_dung=Y+kien+thu+nghiem+du+dai&website=&ma_id=$CID&ma_xac_thuc=ABCDE"
 # Administrative GET (signed-in session)
-SESSION=$(login); ADMCK=(--cookie "hd_session=$SESSION")
+SESSION=$(login); ADMCK=(--cookie "hd_session=$SESSION" --drop-set-cookie)
+ADMTOK=$(curl -s -b "hd_session=$SESSION" "$B/quan-tri/bai-viet/moi" | grep -oE 'name="csrf" value="[^"]+"' | head -1 | sed -E 's/.*value="([^"]+)"/\1/')
+# Positive control: the session and token really work for a POST.
+ctl=$(curl -s -o /dev/null -w '%{http_code}' -b "hd_session=$SESSION" --data "csrf=$ADMTOK&id=1&title=Thu&category_id=1&summary=&body=x&author=&status=draft" "$B/quan-tri/bai-viet/xem-truoc")
+[ "$ctl" = 200 ] || echo "sqlmap: admin POST control answered $ctl, expected 200" | tee -a "$OUT/sqlmap.log"
 sq "admin home"           -u "$B/quan-tri" "${ADMCK[@]}"
 sq "admin articles"       -u "$B/quan-tri/bai-viet?trang-thai=published&chuyen-muc=1&q=de&trang=1" "${ADMCK[@]}"
 sq "admin article edit"   -u "$B/quan-tri/bai-viet/1*?ok=1" "${ADMCK[@]}"
@@ -205,10 +217,10 @@ sq "stats base"           -u "$B/quan-tri/thong-ke/tong-ban-dau" "${ADMCK[@]}" "
 sq "user save"            -u "$B/quan-tri/nguoi-dung/luu" "${ADMCK[@]}" "${ADMCSRF[@]}" \
    --data "csrf=$ADMTOK&action=create&username=thunghiem&display_name=Nguoi+thu&role=editor&password=Mat-khau-thu-nghiem-2026&id="
 sq "link delete"          -u "$B/quan-tri/lien-ket/9*/xoa" "${ADMCK[@]}" "${ADMCSRF[@]}" --data "csrf=$ADMTOK"
-sq "attachment delete"    -u "$B/quan-tri/tep/9*/xoa" "${ADMCK[@]}" "${ADMCSRF[@]}" --data "csrf=$ADMTOK"
+sq "attachment delete"    -u "$B/quan-tri/tep/1*/xoa" "${ADMCK[@]}" "${ADMCSRF[@]}" --data "csrf=$ADMTOK"
 # Last: its failed sign-ins trip the per-address limit for a while.
 sq "sign-in POST"         -u "$B/quan-tri/dang-nhap" --data "username=bientap&password=x&login_token=x&tiep=/quan-tri" \
-                          --csrf-token login_token --csrf-url "$B/quan-tri/dang-nhap"
+                          --csrf-token login_token --csrf-url "$B/quan-tri/dang-nhap" --threads 1
 # The session must still have been valid at the end (else admin results mean little).
 still=$(curl -s -o /dev/null -w '%{http_code}' -b "hd_session=$SESSION" "$B/quan-tri")
 if [ "$injectable" -eq 0 ] && [ "$errors" -eq 0 ] && [ "$still" = 200 ]; then

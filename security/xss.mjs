@@ -26,7 +26,6 @@ const overtime = () => (Date.now() - t0) / 1000 > MAX_SECONDS;
 const payloads = fs.readFileSync(path.join(ROOT, 'security', 'xss-payloads.txt'), 'utf8')
   .split('\n').filter((l) => l.length && !l.startsWith('# '));
 
-process.on('unhandledRejection', (e) => { console.log('xss: harness error: ' + (e && e.stack || e)); process.exit(3); });
 const srv = await startServer();
 const browser = await launchBrowser();
 const findings = [];
