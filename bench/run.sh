@@ -158,7 +158,7 @@ available() {
 # the run.  The server holds at most 20 000 codes, so the comment run is
 # shorter (COMMENT_DUR) and gets CODES codes; should they run out, the rest
 # are refused (400) and show as non-2xx/3xx.
-COMMENT_DUR=${BENCH_COMMENT_DURATION:-3s}
+COMMENT_DUR=${BENCH_COMMENT_DURATION:-2s}
 CODES=${BENCH_CODES_COUNT:-19000}
 prepare_codes() {
   rm -f "$BENCH_CODES"
@@ -194,6 +194,7 @@ for round in $(seq 1 "$ROUNDS"); do
     IFS='|' read -r name url lua conns <<<"$t"
     [ -n "${SKIP[$name]:-}" ] && continue
     [ "$name" = comment-post ] && prepare_codes
+    echo "# $name" >>"$SAMPLES"      # memory samples from here on belong to this target
     d=$DUR
     [ "$name" = comment-post ] && d=$COMMENT_DUR
     args=(-t1 -c"${conns:-$CONNS}" -d"$d" --latency --timeout 5s)
@@ -217,7 +218,10 @@ done
 kill "$SAMPLER" 2>/dev/null || true
 wait "$SAMPLER" 2>/dev/null || true
 SAMPLER=""
-RSS_LOAD=$(sort -n "$SAMPLES" | tail -n 1)
+RSS_LOAD=$(grep -v '^#' "$SAMPLES" | sort -n | tail -n 1)
+# The largest VmRSS seen while each target ran (its code collection included).
+RSS_BY=$(awk '/^#/ { cur = $2; next } cur != "" && $1 > max[cur] { max[cur] = $1 }
+  END { for (k in max) printf "%s %.1f MB; ", k, max[k] / 1024 }' "$SAMPLES")
 HWM=$(rss_kb "$HD_PID" VmHWM)
 
 mkdir -p "$B/bench"
@@ -247,5 +251,6 @@ RES="$B/bench/results.txt"
   echo
   awk -v a="$RSS_START" -v b="${RSS_LOAD:-0}" -v c="${HWM:-0}" 'BEGIN {
     printf "memory: VmRSS after start-up %.1f MB; under load max VmRSS %.1f MB, VmHWM %.1f MB\n", a / 1024, b / 1024, c / 1024 }'
+  echo "largest VmRSS per target: $RSS_BY"
   echo "start-up: median ${STARTUP_MS} ms (exec to first /healthz 200, 5 runs)"
 } | tee "$RES"
