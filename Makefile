@@ -93,8 +93,9 @@ $(B)/bench/%: bench/%.c $(B)/libhoidong.a | $(B)/obj
 	@mkdir -p $(B)/bench
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(B)/libhoidong.a $(PKGLIBS) -o $@
 
-bench: all $(B)/bench/gen_bulk $(B)/bench/startup $(B)/bench/codes
+bench: deps
 	@scripts/install-deps.sh wrk nginx-light
+	@$(MAKE) --no-print-directory $(B)/hoidong $(B)/bench/gen_bulk $(B)/bench/startup $(B)/bench/codes
 	@bench/run.sh
 
 format:
