@@ -2,6 +2,7 @@
  * docs/CONFIGURATION.md for every key).  Values are validated here so a
  * bad setting stops start-up with one clear line instead of surfacing as
  * a strange failure later. */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -123,6 +124,12 @@ int config_set(Config *c, const char *key, const char *value, char *err, size_t 
         if (parse_long(value, 0, 1, &n)) goto bad;
         c->net_caps = (int)n; return 0;
     }
+    if (!strcmp(key, "trusted_proxy")) {
+        unsigned char addr[16];
+        if (!*value) { c->trusted_proxy = NULL; return 0; }
+        if (inet_pton(AF_INET, value, addr) != 1 && inet_pton(AF_INET6, value, addr) != 1) goto bad;
+        c->trusted_proxy = keep(value); return 0;
+    }
     snprintf(err, errlen, "unknown setting '%s'", key);
     return -1;
 bad:
@@ -212,7 +219,7 @@ int config_load_env(Config *c, char *err, size_t errlen)
         {"HOIDONG_MAX_UPLOAD", "max_upload"}, {"HOIDONG_MAX_FORM", "max_form"},
         {"HOIDONG_CONN_LIMIT", "conn_limit"}, {"HOIDONG_PER_IP_LIMIT", "per_ip_limit"},
         {"HOIDONG_IDLE_TIMEOUT", "idle_timeout"}, {"HOIDONG_TEST_MODE", "test_mode"},
-        {"HOIDONG_NET_CAPS", "net_caps"},
+        {"HOIDONG_NET_CAPS", "net_caps"},         {"HOIDONG_TRUSTED_PROXY", "trusted_proxy"},
     };
     char msg[256];
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {

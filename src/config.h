@@ -23,6 +23,8 @@ typedef struct Config {
     int net_caps;              /* 1 (default): soft per-network daily caps on anonymous writes;
                                 * 0: off, for a server behind a proxy that hides readers' addresses
                                 * (everyone looks like one network) and for load tests (make bench) */
+    const char *trusted_proxy; /* address of a reverse proxy whose X-Forwarded-For is believed
+                                * (the last address in it is the reader's); NULL: ignore the header */
 } Config;
 
 extern Config cfg;

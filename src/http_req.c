@@ -122,5 +122,25 @@ const char *req_client_ip(Req *r)
             inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, sizeof buf);
     }
     ri->client_ip = arena_strdup(r->arena, buf);
+    /* Behind the configured reverse proxy, the reader is the last address
+     * the proxy appended to X-Forwarded-For (earlier ones are whatever the
+     * client claimed).  From anyone else the header is ignored: spoofable. */
+    if (cfg.trusted_proxy && !strcmp(buf, cfg.trusted_proxy)) {
+        const char *xff = req_header(r, "X-Forwarded-For");
+        if (xff) {
+            const char *last = strrchr(xff, ',');
+            last = last ? last + 1 : xff;
+            while (*last == ' ') last++;
+            size_t n = strcspn(last, " ");
+            char cand[INET6_ADDRSTRLEN];
+            unsigned char bin[16];
+            if (n > 0 && n < sizeof cand) {
+                memcpy(cand, last, n);
+                cand[n] = 0;
+                if (inet_pton(AF_INET, cand, bin) == 1 || inet_pton(AF_INET6, cand, bin) == 1)
+                    ri->client_ip = arena_strdup(r->arena, cand);
+            }
+        }
+    }
     return ri->client_ip;
 }
