@@ -46,7 +46,7 @@ fi
 make --no-print-directory build/hoidong build/tests/http_csrf_routes build/tests/unit_auth_common \
   build/tests/http_auth >"$OUT/build.log" 2>&1 || { echo "security: build failed, see $OUT/build.log"; exit 1; }
 # A private copy: other builds may rewrite build/hoidong during the run.
-cp build/hoidong "$OUT/hoidong" || exit 1
+rm -f "$OUT/hoidong"; cp build/hoidong "$OUT/hoidong" || exit 1
 export HOIDONG_BIN="$ROOT/$OUT/hoidong"
 
 # ---- 1. binary hardening ------------------------------------------------------
