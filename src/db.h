@@ -108,8 +108,12 @@ int db_fts_delete(Db *db, const char *kind, int64_t id);
  * instead.  Only entries of articles visible at `now` (ARTICLE_VISIBLE_SQL)
  * are returned; documents follow their article.  Order: exact-diacritic
  * matches first, then relevance (title weighted above body), then the
- * newest.  Fills at most f->limit hits (caller's array) and sets *total to
- * the number of all matches.  Returns the number of hits, or -1 (logged). */
+ * newest (a backend may rank only the newest few hundred hits of a broad
+ * query and list the older ones after them, newest first).  Fills at most
+ * f->limit hits (caller's array) and sets *total to the number of all
+ * matches; with f->count_cap > 0 counting stops early, and *total >
+ * f->count_cap then only means "more than count_cap".  Returns the number
+ * of hits, or -1 (logged). */
 typedef struct DbFtsFilter {
     const char *kind;         /* NULL/"" all, "article" or "document" */
     int64_t category_id;      /* 0 = all; otherwise this category and its sub-categories */
@@ -117,6 +121,7 @@ typedef struct DbFtsFilter {
     int64_t now;              /* visibility time */
     int64_t offset;
     int limit;
+    int64_t count_cap;        /* 0: count every match; else stop counting past it */
 } DbFtsFilter;
 typedef struct DbFtsHit {
     int is_document;          /* 0 article, 1 document (attachment) */

@@ -765,7 +765,8 @@ static int sq_fts_put(Db *d, const char *kind, int64_t id, const char *title, co
 
 /* The search (db.h db_fts_search).  ?1 now, ?2 match, ?3 kind ('' = all),
  * ?4 category (0 = all), ?5 from, ?6 to (0 = open), ?7 limit, ?8 offset,
- * ?9 exact.  The status condition is content.h's ARTICLE_VISIBLE_SQL,
+ * ?9 exact, ?10 and ?11 the rowid range [lo, hi) the statement looks at.
+ * The status condition is content.h's ARTICLE_VISIBLE_SQL,
  * spelled out (a backend does not include the publishing model).
  * Documents are joined to their article for visibility and
  * category; their date is the issue date when known.  bm25 weights: folded
@@ -780,7 +781,21 @@ static int sq_fts_put(Db *d, const char *kind, int64_t id, const char *title, co
  * the whole answer: counting with count(*) OVER () made SQLite materialise
  * and sort every hit instead of keeping the best LIMIT rows (a query
  * matching 9 800 articles: 37 ms with the window, 17 + 5 ms without;
- * bench/run.sh). */
+ * bench/run.sh).
+ *
+ * The ranking pool.  bm25 reads every ranked hit's positions and document
+ * size: over the ~9 000 hits of a broad query ("giam sat") that alone
+ * cost 10-18 ms.  So only the FTS_POOL newest hits that pass the filters
+ * are ranked: sql_fts_pool walks the hits newest first (FTS5 streams
+ * them in rowid order without bm25; rowid order is id order, i.e. age) up
+ * to the FTS_POOL-th, and the ranked statement is limited to rowids from
+ * there up (FTS5 seeks the range itself).  Hits older than the pool follow
+ * the ranked ones, newest first, so every hit is still reachable.  A query
+ * with fewer hits than FTS_POOL is ranked whole, as before, and the walk
+ * has counted its hits, so no count runs.  Otherwise the count goes on
+ * below the pool, up to f->count_cap when set: counting the 8 000 hits of
+ * "giam sat" through the visibility join cost 5 ms of its own. */
+#define FTS_POOL 500
 #define FTS_SUB \
     "WITH RECURSIVE sub(id) AS (SELECT id FROM categories WHERE id = ?4" \
     " UNION SELECT k.id FROM categories k JOIN sub ON k.parent_id = sub.id) "
@@ -793,33 +808,91 @@ static int sq_fts_put(Db *d, const char *kind, int64_t id, const char *title, co
     " JOIN articles a INDEXED BY articles_visibility" \
     " ON a.id = (CASE WHEN " FTS_ISDOC " THEN t.article_id ELSE " FTS_REF " END)" \
     " WHERE search_index MATCH ?2 AND search_index.rowid % 4 < 2" \
+    " AND search_index.rowid >= ?10 AND search_index.rowid < ?11" \
     " AND (a.status = 'published' OR (a.status = 'scheduled' AND a.published_at <= ?1))" \
     " AND (?3 = '' OR (?3 = 'document') = " FTS_ISDOC ")" \
     " AND (?4 = 0 OR a.category_id IN (SELECT id FROM sub))" \
     " AND (?5 = 0 OR " FTS_DATE " >= ?5) AND (?6 = 0 OR " FTS_DATE " < ?6)"
+#define FTS_EXACT \
+    "(search_index.rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?9" \
+    " AND rowid >= ?10 AND rowid < ?11))"
 #define FTS_SELECT(exact) \
     FTS_SUB "SELECT isdoc, ref, art, ex, dt FROM (" \
     "SELECT " FTS_ISDOC " AS isdoc, " FTS_REF " AS ref, a.id AS art, " \
     exact " AS ex, " FTS_DATE " AS dt, search_index.rowid AS rid, " \
     "bm25(search_index, 0.0, 0.0, 10.0, 1.0, 0.0, 0.0) AS score" FTS_FROM ")" \
     " ORDER BY ex DESC, score, dt DESC, rid DESC LIMIT ?7 OFFSET ?8"
+/* Hits older than the pool: newest first, streamed without ranking. */
+#define FTS_SELECT_OLD(exact) \
+    FTS_SUB "SELECT " FTS_ISDOC ", " FTS_REF ", a.id, " exact ", " FTS_DATE FTS_FROM \
+    " ORDER BY search_index.rowid DESC LIMIT ?7 OFFSET ?8"
 
-static const char sql_fts_exact[] = FTS_SELECT(
-    "(search_index.rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?9))");
+static const char sql_fts_exact[] = FTS_SELECT(FTS_EXACT);
 static const char sql_fts_plain[] = FTS_SELECT("0");
-static const char sql_fts_count[] = FTS_SUB "SELECT count(*)" FTS_FROM;
+static const char sql_fts_old_exact[] = FTS_SELECT_OLD(FTS_EXACT);
+static const char sql_fts_old_plain[] = FTS_SELECT_OLD("0");
+/* ?7 is the cap (-1 none) of these two. */
+static const char sql_fts_count[] =
+    FTS_SUB "SELECT count(*) FROM (SELECT 1" FTS_FROM " LIMIT ?7)";
+static const char sql_fts_pool[] =
+    FTS_SUB "SELECT search_index.rowid" FTS_FROM " ORDER BY search_index.rowid DESC LIMIT ?7";
 
-/* Bind ?1..?6 (the filter), then ?7, ?8 (page) and ?9 (exact) when the
- * statement has them. */
+/* Bind ?1..?6 (the filter) and ?10, ?11 (the rowid range), then ?7, ?8
+ * (page) and ?9 (exact) when the statement has them. */
 static int fts_bind(Stmt *st, const char *match, const char *exact, const DbFtsFilter *f,
-                    int page, int with_exact)
+                    int64_t lo, int64_t hi, int page, int with_exact)
 {
     if (db_bindf(st, "lttlll", f->now, match, f->kind ? f->kind : "", f->category_id, f->from,
                  f->to) != 0)
         return -1;
+    if (db_bind_int(st, 10, lo) != 0 || db_bind_int(st, 11, hi) != 0) return -1;
     if (page && (db_bind_int(st, 7, f->limit) != 0 || db_bind_int(st, 8, f->offset) != 0)) return -1;
     if (with_exact && db_bind_text(st, 9, exact) != 0) return -1;
     return 0;
+}
+
+/* Run one page statement over rowids [lo, hi) with limit/offset from g;
+ * appends to hits[*n..]; 0 or -1. */
+static int fts_page(Db *d, const char *sql, const char *match, const char *exact,
+                    const DbFtsFilter *g, int64_t lo, int64_t hi, DbFtsHit *hits, int *n)
+{
+    int with_exact = exact && *exact;
+    Stmt *st = db_prepare(d, sql);
+    if (!st) return -1;
+    if (fts_bind(st, match, exact, g, lo, hi, 1, with_exact) != 0) {
+        db_done(st);
+        return -1;
+    }
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (*n >= g->limit) continue;
+        DbFtsHit *h = &hits[*n];
+        h->is_document = (int)db_col_int(st, 0);
+        h->ref = db_col_int(st, 1);
+        h->article_id = db_col_int(st, 2);
+        h->exact = db_col_int(st, 3) != 0;
+        h->date = db_col_int(st, 4);
+        (*n)++;
+    }
+    db_done(st);
+    return rc == DB_DONE ? 0 : -1;
+}
+
+/* The count of filtered hits in rowids [lo, hi), at most cap (< 0: no
+ * cap); -1 on error. */
+static int64_t fts_count(Db *d, const char *match, const DbFtsFilter *f, int64_t lo, int64_t hi,
+                         int64_t cap)
+{
+    Stmt *st = db_prepare(d, sql_fts_count);
+    if (!st) return -1;
+    if (fts_bind(st, match, NULL, f, lo, hi, 0, 0) != 0 || db_bind_int(st, 7, cap) != 0) {
+        db_done(st);
+        return -1;
+    }
+    int rc = db_step(st);
+    int64_t c = rc == DB_ROW ? db_col_int(st, 0) : -1;
+    db_done(st);
+    return c;
 }
 
 static int sq_fts_search(Db *d, const char *match, const char *exact, const DbFtsFilter *f,
@@ -828,37 +901,54 @@ static int sq_fts_search(Db *d, const char *match, const char *exact, const DbFt
     *total = 0;
     if (f->limit == 0) return 0;
     int with_exact = exact && *exact;
-    Stmt *st = db_prepare(d, with_exact ? sql_fts_exact : sql_fts_plain);
+
+    /* Where the pool starts: the rowid of the FTS_POOL-th newest hit, or
+     * 0 (everything is ranked) when there are fewer. */
+    int64_t bound = 0, seen = 0;
+    Stmt *st = db_prepare(d, sql_fts_pool);
     if (!st) return -1;
-    if (fts_bind(st, match, exact, f, 1, with_exact) != 0) {
+    if (fts_bind(st, match, NULL, f, 0, INT64_MAX, 0, 0) != 0 || db_bind_int(st, 7, FTS_POOL) != 0) {
         db_done(st);
         return -1;
     }
-    int n = 0, rc;
+    int rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        if (n >= f->limit) continue;
-        hits[n].is_document = (int)db_col_int(st, 0);
-        hits[n].ref = db_col_int(st, 1);
-        hits[n].article_id = db_col_int(st, 2);
-        hits[n].exact = db_col_int(st, 3) != 0;
-        hits[n].date = db_col_int(st, 4);
-        n++;
+        seen++;
+        bound = db_col_int(st, 0);
     }
     db_done(st);
     if (rc != DB_DONE) return -1;
-    if (f->offset == 0 && n < f->limit) {
-        *total = n;           /* the first page holds every hit: nothing more to count */
-    } else {
-        st = db_prepare(d, sql_fts_count);
-        if (!st) return -1;
-        if (fts_bind(st, match, exact, f, 0, 0) != 0) {
-            db_done(st);
+    int64_t pool = seen >= FTS_POOL ? FTS_POOL : -1;   /* -1: all hits are ranked */
+    if (pool < 0) bound = 0;
+
+    int n = 0;
+    if (pool < 0 || f->offset < pool) {
+        DbFtsFilter g = *f;
+        if (pool >= 0 && g.offset + g.limit > pool) g.limit = (int)(pool - g.offset);
+        if (fts_page(d, with_exact ? sql_fts_exact : sql_fts_plain, match, exact, &g, bound,
+                     INT64_MAX, hits, &n) != 0)
             return -1;
-        }
-        rc = db_step(st);
-        if (rc == DB_ROW) *total = db_col_int(st, 0);
-        db_done(st);
-        if (rc != DB_ROW) return -1;
+    }
+    if (pool >= 0 && n < f->limit) {
+        /* The page reaches past the pool: the older hits, newest first. */
+        DbFtsFilter g = *f;
+        g.offset = f->offset > pool ? f->offset - pool : 0;
+        g.limit = f->limit - n;
+        int m = 0;
+        if (fts_page(d, with_exact ? sql_fts_old_exact : sql_fts_old_plain, match, exact, &g, 0,
+                     bound, hits + n, &m) != 0)
+            return -1;
+        n += m;
+    }
+    if (pool < 0) {
+        *total = seen;        /* the walk saw every hit */
+    } else {
+        /* The pool's hits plus the older ones, up to one past the cap. */
+        int64_t cap = -1;
+        if (f->count_cap > 0) cap = f->count_cap + 1 > pool ? f->count_cap + 1 - pool : 0;
+        int64_t c = cap == 0 ? 0 : fts_count(d, match, f, 0, bound, cap < 0 ? -1 : cap);
+        if (c < 0) return -1;
+        *total = pool + c;
     }
     return n;
 }

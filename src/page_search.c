@@ -206,6 +206,7 @@ int page_search(Req *r)
     val_set(ctx, "results", list);
     val_set_bool(ctx, "has_results", res.n > 0);
     val_set_int(ctx, "total", res.total);
+    val_set_bool(ctx, "total_more", res.total_more);
     val_set_int(ctx, "start", (res.page - 1) * SEARCH_PER_PAGE + 1);
     Val *p = pager(a, base_url(r, q.text, loai, cat, from_s, to_s), res.page, res.pages);
     if (p) val_set(ctx, "pager", p);

@@ -437,20 +437,28 @@ int search_run(Db *db, Arena *a, const SearchQuery *q, const SearchOptions *o, S
     DbFtsFilter f = {
         .kind = o->kind, .category_id = o->category_id, .from = o->from, .to = o->to,
         .now = o->now, .offset = (page - 1) * per, .limit = per,
+        .count_cap = SEARCH_COUNT_CAP,
     };
     DbFtsHit *hits = arena_alloc(a, (size_t)per * sizeof *hits);
     int64_t total = 0;
     int n = db_fts_search(db, q->match, q->exact, &f, hits, &total);
     if (n < 0) return -1;
-    int64_t pages = total > 0 ? (total + per - 1) / per : 1;
-    if (n == 0 && total > 0 && page > pages) {
+    /* Counting the thousands of hits of a broad query cost more than the
+     * search itself; past SEARCH_COUNT_CAP the page says "hơn 1.000" and
+     * the pager stops there. */
+    int64_t shown = total > SEARCH_COUNT_CAP ? SEARCH_COUNT_CAP : total;
+    int64_t pages = shown > 0 ? (shown + per - 1) / per : 1;
+    if (total > 0 && page > pages) {
         /* Asked past the end: show the last page. */
         page = pages;
         f.offset = (page - 1) * per;
         n = db_fts_search(db, q->match, q->exact, &f, hits, &total);
         if (n < 0) return -1;
-        pages = total > 0 ? (total + per - 1) / per : 1;
+        shown = total > SEARCH_COUNT_CAP ? SEARCH_COUNT_CAP : total;
+        pages = shown > 0 ? (shown + per - 1) / per : 1;
     }
+    res->total_more = total > shown;
+    total = shown;
     res->total = total;
     res->page = page;
     res->pages = pages;

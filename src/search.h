@@ -20,6 +20,7 @@
 #define SEARCH_MAX_CHARS 200    /* code points of the query */
 #define SEARCH_MAX_WORDS 12     /* tokens in the query */
 #define SEARCH_PER_PAGE 10
+#define SEARCH_COUNT_CAP 1000   /* counting stops here: "hơn 1.000 kết quả" */
 
 #define SEARCH_ERR_EMPTY "Vui lòng nhập từ khóa tìm kiếm."
 #define SEARCH_ERR_LONG "Từ khóa quá dài: tối đa 200 ký tự và 12 từ. Vui lòng rút gọn từ khóa."
@@ -79,7 +80,8 @@ typedef struct SearchHit {
 } SearchHit;
 
 typedef struct SearchResults {
-    int64_t total;               /* all matches */
+    int64_t total;               /* all matches, at most SEARCH_COUNT_CAP */
+    int total_more;              /* 1: more than total matched (counting stopped) */
     int64_t page, pages;         /* the page returned, number of pages (>= 1) */
     int n;                       /* hits on this page */
     SearchHit *hits;             /* in the arena */

@@ -496,6 +496,79 @@ TEST(test_filters_and_pages)
     arena_free(a);
 }
 
+/* A broad query: more hits than the ranking pool (500, db_sqlite.c) and
+ * than SEARCH_COUNT_CAP.  Rows are written directly in one transaction
+ * (article_save would commit each).  The newest hits are ranked (title
+ * above body, exact diacritics first), the older ones follow newest first,
+ * every hit appears once across the pages, and the count stops at the cap. */
+static int64_t add_raw(Arena *a, int i, const char *title, const char *body, int64_t when)
+{
+    if (db_exec(db, "INSERT INTO articles (category_id, title, slug, summary, body, author, status, "
+                    "published_at, featured, created_at, updated_at, revision, is_sample) "
+                    "VALUES (?1, ?2, ?3, '', ?4, 'PV', 'published', ?5, 0, ?5, ?5, 1, 0)",
+                "lttl" "l", cat_news, title, arena_printf(a, "rong-%d", i), body, when) != DB_OK)
+        return 0;
+    int64_t id = db_last_id(db);
+    return db_fts_put(db, "article", id, title, body) == DB_OK ? id : 0;
+}
+
+TEST(test_broad_query)
+{
+    Arena *a = arena_new();
+    enum { N = 1100 };
+    int64_t *ids = arena_alloc(a, N * sizeof *ids);
+    CHECK_INT(db_begin(db), DB_OK);
+    for (int i = 0; i < N; i++) {
+        /* Newest last; article 1050 has the word in its title, 1060 has it
+         * with diacritics only in the body, the rest folded in the body. */
+        const char *title = i == 1050 ? "Rộng khắp thành phố" : arena_printf(a, "Tin số %d", i);
+        const char *body = i == 1060 ? "Phong trào rộng khắp." : "Phong trào rong khap.";
+        ids[i] = add_raw(a, i, title, body, NOW - (int64_t)(N - i) * 60);
+        if (!ids[i]) break;
+    }
+    CHECK_INT(db_commit(db), DB_OK);
+    SearchOptions o = {.page = 1, .per_page = 10};
+    SearchResults *r = run(a, "rong khap", &o);
+    CHECK(r && r->total == SEARCH_COUNT_CAP && r->total_more == 1 && r->pages == 100);
+    CHECK(r && r->n == 10 && r->hits[0].id == ids[1050]);     /* title above body */
+    r = run(a, "rộng khắp", &o);
+    CHECK(r && r->n > 1 && r->hits[0].id == ids[1050] && r->hits[1].id == ids[1060]);
+    CHECK(r && r->hits[0].exact && r->hits[1].exact && !r->hits[2].exact);
+    /* Every hit once across pages, also across the pool's edge (page 50/51). */
+    char *seen = arena_alloc(a, N);
+    memset(seen, 0, N);
+    int dup = 0, count = 0;
+    for (int64_t p = 1; p <= 100; p++) {
+        o.page = p;
+        r = run(a, "rong khap", &o);
+        if (!r || r->n != 10) {
+            dup++;
+            break;
+        }
+        for (int k = 0; k < r->n; k++) {
+            int64_t idx = r->hits[k].id - ids[0];
+            if (idx < 0 || idx >= N || seen[idx]++) dup++;
+            count++;
+        }
+    }
+    CHECK_INT(dup, 0);
+    CHECK_INT(count, 1000);
+    /* Past the pool the hits are newest first: page 51 starts after the
+     * 500 newest, i.e. with article N - 501 (article 1050 and 1060 are
+     * inside the pool). */
+    o.page = 51;
+    r = run(a, "rong khap", &o);
+    CHECK(r && r->n == 10 && r->hits[0].id == ids[N - 501] && r->hits[1].id == ids[N - 502]);
+    o.page = 500;   /* beyond the counted pages: the last one */
+    r = run(a, "rong khap", &o);
+    CHECK(r && r->page == 100 && r->n == 10);
+    /* A narrower query is counted exactly. */
+    o.page = 1;
+    r = run(a, "thanh pho rong", &o);
+    CHECK(r && r->total == 1 && r->total_more == 0);
+    arena_free(a);
+}
+
 TEST(test_index_follows_changes)
 {
     Arena *a = arena_new();
@@ -596,6 +669,7 @@ int main(void)
     RUN(test_doc_numbers);
     RUN(test_highlight);
     RUN(test_filters_and_pages);
+    RUN(test_broad_query);
     RUN(test_index_follows_changes);
     RUN(test_demo_remove);
     RUN(test_old_layout_upgraded);
