@@ -496,7 +496,7 @@ TEST(test_filters_and_pages)
     arena_free(a);
 }
 
-/* A broad query: more hits than the ranking pool (500, db_sqlite.c) and
+/* A broad query: more hits than the ranking pool (250, db_sqlite.c) and
  * than SEARCH_COUNT_CAP.  Rows are written directly in one transaction
  * (article_save would commit each).  The newest hits are ranked (title
  * above body, exact diacritics first), the older ones follow newest first,
@@ -553,12 +553,11 @@ TEST(test_broad_query)
     }
     CHECK_INT(dup, 0);
     CHECK_INT(count, 1000);
-    /* Past the pool the hits are newest first: page 51 starts after the
-     * 500 newest, i.e. with article N - 501 (article 1050 and 1060 are
-     * inside the pool). */
-    o.page = 51;
+    /* Past the pool the hits are newest first: position p (0-based) is
+     * article N - 1 - p, so the last counted page starts with N - 991. */
+    o.page = 100;
     r = run(a, "rong khap", &o);
-    CHECK(r && r->n == 10 && r->hits[0].id == ids[N - 501] && r->hits[1].id == ids[N - 502]);
+    CHECK(r && r->n == 10 && r->hits[0].id == ids[N - 991] && r->hits[9].id == ids[N - 1000]);
     o.page = 500;   /* beyond the counted pages: the last one */
     r = run(a, "rong khap", &o);
     CHECK(r && r->page == 100 && r->n == 10);
