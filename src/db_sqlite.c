@@ -667,15 +667,19 @@ out:
  *                 a query typed with diacritics can rank exact matches first.
  * The rowid encodes (kind, ref) as ref * 4 + kind code, so replacing or
  * deleting one entry is a rowid lookup instead of a scan of the table
- * (kind and ref are unindexed).  prefix='2 3' keeps the trailing prefix
- * match of a query ("hoi dong nh") cheap.
+ * (kind and ref are unindexed).  prefix='2 3 4' keeps the trailing prefix
+ * match of a query ("hoi dong nh", "cu tri kien nghi") cheap: without the
+ * 4-letter prefix, "nghi" * merged the doclists of nghiem, nghien,
+ * nghiep ... on every evaluation and bm25 read all their positions
+ * (make bench: that one query took 14-17 ms, the others 2-7 ms).
  *
- * Older databases have the first layout (originals unindexed, automatic
- * rowids, remove_diacritics 2); they are rebuilt once, copying the rows. */
+ * Older databases have an earlier layout (originals unindexed, automatic
+ * rowids, remove_diacritics 2; or prefix='2 3'); they are rebuilt once,
+ * copying the rows (10 000 articles: about 2 s). */
 #define FTS_CREATE(name) \
     "CREATE VIRTUAL TABLE " name " USING fts5(" \
     "kind UNINDEXED, ref UNINDEXED, title, body, title_orig, body_orig, " \
-    "tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')"
+    "tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3 4')"
 #define FTS_KIND_CODE(k) "(CASE " k " WHEN 'article' THEN 0 WHEN 'document' THEN 1 ELSE 3 END)"
 
 /* 1 when the table has the current layout, 0 when it is the old one, -1 error. */
@@ -692,7 +696,7 @@ static int fts_layout_current(SqlDb *db)
     int res = -1;
     if (rc == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(st, 0);
-        res = t && strstr(t, "remove_diacritics 0") != NULL;
+        res = t && strstr(t, "remove_diacritics 0") != NULL && strstr(t, "prefix = '2 3 4'") != NULL;
     } else {
         log_fail(db, rc, "step", sql);
     }
@@ -791,10 +795,10 @@ static int sq_fts_put(Db *d, const char *kind, int64_t id, const char *title, co
  * to the FTS_POOL-th, and the ranked statement is limited to rowids from
  * there up (FTS5 seeks the range itself).  Hits older than the pool follow
  * the ranked ones, newest first, so every hit is still reachable.  A query
- * with fewer hits than FTS_POOL is ranked whole, as before, and the walk
- * has counted its hits, so no count runs.  Otherwise the count goes on
- * below the pool, up to f->count_cap when set: counting the 8 000 hits of
- * "giam sat" through the visibility join cost 5 ms of its own.
+ * with fewer hits than FTS_POOL is ranked whole, as before.  The walk goes
+ * on past the pool to count the hits, up to f->count_cap when set:
+ * counting the 8 000 hits of "giam sat" through the visibility join cost
+ * 5 ms of its own.
  * FTS_POOL: make bench-search p99 71 ms ranking all, 23 ms with 500, 14 ms
  * with 250.  The price: a broad query's best match older than its 250
  * newest hits is listed by date, not first. */
@@ -834,9 +838,7 @@ static const char sql_fts_exact[] = FTS_SELECT(FTS_EXACT);
 static const char sql_fts_plain[] = FTS_SELECT("0");
 static const char sql_fts_old_exact[] = FTS_SELECT_OLD(FTS_EXACT);
 static const char sql_fts_old_plain[] = FTS_SELECT_OLD("0");
-/* ?7 is the cap (-1 none) of these two. */
-static const char sql_fts_count[] =
-    FTS_SUB "SELECT count(*) FROM (SELECT 1" FTS_FROM " LIMIT ?7)";
+/* ?7 is how many hits to walk (-1 all). */
 static const char sql_fts_pool[] =
     FTS_SUB "SELECT search_index.rowid" FTS_FROM " ORDER BY search_index.rowid DESC LIMIT ?7";
 
@@ -881,23 +883,6 @@ static int fts_page(Db *d, const char *sql, const char *match, const char *exact
     return rc == DB_DONE ? 0 : -1;
 }
 
-/* The count of filtered hits in rowids [lo, hi), at most cap (< 0: no
- * cap); -1 on error. */
-static int64_t fts_count(Db *d, const char *match, const DbFtsFilter *f, int64_t lo, int64_t hi,
-                         int64_t cap)
-{
-    Stmt *st = db_prepare(d, sql_fts_count);
-    if (!st) return -1;
-    if (fts_bind(st, match, NULL, f, lo, hi, 0, 0) != 0 || db_bind_int(st, 7, cap) != 0) {
-        db_done(st);
-        return -1;
-    }
-    int rc = db_step(st);
-    int64_t c = rc == DB_ROW ? db_col_int(st, 0) : -1;
-    db_done(st);
-    return c;
-}
-
 static int sq_fts_search(Db *d, const char *match, const char *exact, const DbFtsFilter *f,
                          DbFtsHit *hits, int64_t *total)
 {
@@ -906,18 +891,21 @@ static int sq_fts_search(Db *d, const char *match, const char *exact, const DbFt
     int with_exact = exact && *exact;
 
     /* Where the pool starts: the rowid of the FTS_POOL-th newest hit, or
-     * 0 (everything is ranked) when there are fewer. */
+     * 0 (everything is ranked) when there are fewer.  The same walk counts
+     * the hits, up to one past the cap: a separate count would evaluate
+     * the expression once more (a trailing prefix such as "nghi" merges the
+     * doclists of every word it starts, each time). */
     int64_t bound = 0, seen = 0;
+    int64_t walk = f->count_cap > 0 ? (f->count_cap + 1 > FTS_POOL ? f->count_cap + 1 : FTS_POOL) : -1;
     Stmt *st = db_prepare(d, sql_fts_pool);
     if (!st) return -1;
-    if (fts_bind(st, match, NULL, f, 0, INT64_MAX, 0, 0) != 0 || db_bind_int(st, 7, FTS_POOL) != 0) {
+    if (fts_bind(st, match, NULL, f, 0, INT64_MAX, 0, 0) != 0 || db_bind_int(st, 7, walk) != 0) {
         db_done(st);
         return -1;
     }
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        seen++;
-        bound = db_col_int(st, 0);
+        if (++seen == FTS_POOL) bound = db_col_int(st, 0);
     }
     db_done(st);
     if (rc != DB_DONE) return -1;
@@ -943,16 +931,7 @@ static int sq_fts_search(Db *d, const char *match, const char *exact, const DbFt
             return -1;
         n += m;
     }
-    if (pool < 0) {
-        *total = seen;        /* the walk saw every hit */
-    } else {
-        /* The pool's hits plus the older ones, up to one past the cap. */
-        int64_t cap = -1;
-        if (f->count_cap > 0) cap = f->count_cap + 1 > pool ? f->count_cap + 1 - pool : 0;
-        int64_t c = cap == 0 ? 0 : fts_count(d, match, f, 0, bound, cap < 0 ? -1 : cap);
-        if (c < 0) return -1;
-        *total = pool + c;
-    }
+    *total = seen;            /* every hit, or one past the cap */
     return n;
 }
 
