@@ -56,6 +56,9 @@ run_one() {
   mkdir -p "$work"
   local seeds=() dict=() opts=()
   [ -d fuzz/corpus/$n ] && seeds=(fuzz/corpus/$n)
+  # The template target also starts from the real templates (not copied
+  # into the corpus, so they never drift from what ships).
+  [ "$n" = tmpl ] && seeds+=(templates)
   [ -f fuzz/$n.dict ] && dict=(-dict=fuzz/$n.dict)
   [ -f fuzz/$n.options ] && read -r -a opts < fuzz/$n.options   # extra flags, one line
   local start el rc runs
