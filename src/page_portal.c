@@ -112,42 +112,6 @@ static int64_t page_count(int64_t total)
     return pages < 1 ? 1 : pages;
 }
 
-static const char *page_url(Arena *a, const char *base, int64_t n)
-{
-    return n <= 1 ? base : arena_printf(a, "%s?trang=%lld", base, (long long)n);
-}
-
-/* Pager data for templates/pager.html: {page, pages, prev_url, next_url,
- * items: [{num, url, current} | {gap}]}, a window of two pages around the
- * current one plus the first and last.  NULL when everything fits one page. */
-static Val *pager_build(Arena *a, const char *base, int64_t page, int64_t pages)
-{
-    if (pages <= 1) return NULL;
-    Val *p = val_map(a);
-    val_set_int(p, "page", page);
-    val_set_int(p, "pages", pages);
-    if (page > 1) val_set_str(p, "prev_url", page_url(a, base, page - 1));
-    if (page < pages) val_set_str(p, "next_url", page_url(a, base, page + 1));
-    Val *items = val_list(a);
-    int64_t last = 0;
-    for (int64_t n = 1; n <= pages; n++) {
-        if (n != 1 && n != pages && (n < page - 2 || n > page + 2)) continue;
-        if (last && n > last + 1) {
-            Val *gap = val_map(a);
-            val_set_bool(gap, "gap", 1);
-            val_push(items, gap);
-        }
-        Val *it = val_map(a);
-        val_set_int(it, "num", n);
-        val_set_str(it, "url", page_url(a, base, n));
-        val_set_bool(it, "current", n == page);
-        val_push(items, it);
-        last = n;
-    }
-    val_set(p, "items", items);
-    return p;
-}
-
 /* The columns every article list reads, in this order, and the joins they
  * need.  The cover picture is shown through the article's attachment that
  * holds the cover file (files are only served via attachments). */
@@ -511,7 +475,7 @@ int page_category(Req *r)
     val_set(ctx, "articles", items);
     val_set_bool(ctx, "has_articles", val_len(items) > 0);
     val_set_int(ctx, "total", total);
-    Val *pager = pager_build(a, base, page, pages);
+    Val *pager = page_pager(a, base, page, pages);
     if (pager) val_set(ctx, "pager", pager);
 
     Val *crumbs = val_list(a);
@@ -707,7 +671,7 @@ int page_documents(Req *r)
     val_set(ctx, "documents", docs);
     val_set_bool(ctx, "has_documents", val_len(docs) > 0);
     val_set_int(ctx, "total", total);
-    Val *pager = pager_build(a, "/van-ban", page, pages);
+    Val *pager = page_pager(a, "/van-ban", page, pages);
     if (pager) val_set(ctx, "pager", pager);
     Val *crumbs = val_list(a);
     val_push(crumbs, page_crumb(a, "Văn bản", NULL));

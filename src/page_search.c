@@ -81,35 +81,6 @@ static const char *base_url(Req *r, const char *q, const char *loai, const char 
     return buf_str(&b);
 }
 
-/* Pager data in the shape templates/pager.html reads. */
-static Val *pager(Arena *a, const char *base, int64_t page, int64_t pages)
-{
-    if (pages <= 1) return NULL;
-    Val *p = val_map(a);
-    val_set_int(p, "page", page);
-    val_set_int(p, "pages", pages);
-    if (page > 1) val_set_str(p, "prev_url", arena_printf(a, "%s&trang=%lld", base, (long long)(page - 1)));
-    if (page < pages) val_set_str(p, "next_url", arena_printf(a, "%s&trang=%lld", base, (long long)(page + 1)));
-    Val *items = val_list(a);
-    int64_t last = 0;
-    for (int64_t n = 1; n <= pages; n++) {
-        if (n != 1 && n != pages && (n < page - 2 || n > page + 2)) continue;
-        if (last && n > last + 1) {
-            Val *gap = val_map(a);
-            val_set_bool(gap, "gap", 1);
-            val_push(items, gap);
-        }
-        Val *it = val_map(a);
-        val_set_int(it, "num", n);
-        val_set_str(it, "url", arena_printf(a, "%s&trang=%lld", base, (long long)n));
-        val_set_bool(it, "current", n == page);
-        val_push(items, it);
-        last = n;
-    }
-    val_set(p, "items", items);
-    return p;
-}
-
 /* A request value as text safe to show again in the form: valid UTF-8
  * (else empty) and at most 400 bytes. */
 static const char *form_value(Req *r, const char *name)
@@ -208,7 +179,7 @@ int page_search(Req *r)
     val_set_int(ctx, "total", res.total);
     val_set_bool(ctx, "total_more", res.total_more);
     val_set_int(ctx, "start", (res.page - 1) * SEARCH_PER_PAGE + 1);
-    Val *p = pager(a, base_url(r, q.text, loai, cat, from_s, to_s), res.page, res.pages);
+    Val *p = page_pager(a, base_url(r, q.text, loai, cat, from_s, to_s), res.page, res.pages);
     if (p) val_set(ctx, "pager", p);
     const char *title = res.page > 1
         ? arena_printf(a, "Tìm kiếm: %s – Trang %lld", q.text, (long long)res.page)

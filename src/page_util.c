@@ -113,3 +113,37 @@ Val *page_crumb(Arena *a, const char *name, const char *url)
     if (url) val_set_str(c, "url", url);
     return c;
 }
+
+const char *page_url(Arena *a, const char *base, int64_t n)
+{
+    if (n <= 1) return base;
+    return arena_printf(a, "%s%ctrang=%lld", base, strchr(base, '?') ? '&' : '?', (long long)n);
+}
+
+Val *page_pager(Arena *a, const char *base, int64_t page, int64_t pages)
+{
+    if (pages <= 1) return NULL;
+    Val *p = val_map(a);
+    val_set_int(p, "page", page);
+    val_set_int(p, "pages", pages);
+    if (page > 1) val_set_str(p, "prev_url", page_url(a, base, page - 1));
+    if (page < pages) val_set_str(p, "next_url", page_url(a, base, page + 1));
+    Val *items = val_list(a);
+    int64_t last = 0;
+    for (int64_t n = 1; n <= pages; n++) {
+        if (n != 1 && n != pages && (n < page - 2 || n > page + 2)) continue;
+        if (last && n > last + 1) {
+            Val *gap = val_map(a);
+            val_set_bool(gap, "gap", 1);
+            val_push(items, gap);
+        }
+        Val *it = val_map(a);
+        val_set_int(it, "num", n);
+        val_set_str(it, "url", page_url(a, base, n));
+        val_set_bool(it, "current", n == page);
+        val_push(items, it);
+        last = n;
+    }
+    val_set(p, "items", items);
+    return p;
+}

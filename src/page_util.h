@@ -22,6 +22,13 @@ const char *page_datetime_local(Arena *a, int64_t t);
 /* Parse a datetime-local value or a Vietnamese date ("12/5/2026 08:00") as
  * Vietnam time; NULL or "" -> *t = 0.  0, or -1 when malformed. */
 int page_parse_when(Arena *a, const char *s, int64_t *t);
+/* URL of page n of a listing at base (which may already carry a query):
+ * base itself for page 1, else base + "?trang=n" or "&trang=n". */
+const char *page_url(Arena *a, const char *base, int64_t n);
+/* Pager data for templates/pager.html: {page, pages, prev_url, next_url,
+ * items: [{num, url, current} | {gap}]}, a window of two pages around the
+ * current one plus the first and last.  NULL when everything fits one page. */
+Val *page_pager(Arena *a, const char *base, int64_t page, int64_t pages);
 /* A breadcrumb item {name, url}; url NULL for the current page. */
 Val *page_crumb(Arena *a, const char *name, const char *url);
 #endif
