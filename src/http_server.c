@@ -630,6 +630,7 @@ int http_start(char *err, size_t errlen)
     (void)sl;
     daemon_ = MHD_start_daemon(
         flags, (uint16_t)cfg.port, NULL, NULL, on_request, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,   /* first, so every message uses it */
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg.threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg.conn_limit,
@@ -641,7 +642,6 @@ int http_start(char *err, size_t errlen)
          * 13% of the CPU of a cached page (perf, bench/run.sh). */
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
         MHD_OPTION_END);
     if (!daemon_) {
