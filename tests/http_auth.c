@@ -71,23 +71,6 @@ static double now_s(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Does the file contain the string? (-1 if unreadable) */
-static int file_has(const char *path, const char *needle)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return -1;
-    size_t cap = 1 << 20, len = 0, n;
-    char *buf = malloc(cap);
-    while ((n = fread(buf + len, 1, cap - len, f)) > 0) {
-        len += n;
-        if (len == cap) { cap *= 2; buf = realloc(buf, cap); }
-    }
-    fclose(f);
-    int found = memmem(buf, len, needle, strlen(needle)) != NULL;
-    free(buf);
-    return found;
-}
-
 static int db_has(const char *needle)
 {
     char p[600];
@@ -95,7 +78,7 @@ static int db_has(const char *needle)
     const char *suffix[] = {"", "-wal"};
     for (int i = 0; i < 2; i++) {
         snprintf(p, sizeof p, "%s/hoidong.db%s", S.dir, suffix[i]);
-        if (file_has(p, needle) == 1) found = 1;
+        if (tc_file_has(p, needle) == 1) found = 1;
     }
     return found;
 }

@@ -27,34 +27,6 @@ static TClient *admin_a;
 
 /* ---------------------------------------------------------------- helpers */
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) { *len = 0; return NULL; }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) { free(b); b = NULL; }
-    if (b) b[n] = 0;
-    fclose(f);
-    *len = b ? (size_t)n : 0;
-    return b;
-}
-
-/* Does the file contain the bytes of needle? -1 when unreadable (absent). */
-static int file_has(const char *path, const char *needle)
-{
-    size_t n;
-    char *b = slurp(path, &n);
-    if (!b) return -1;
-    size_t k = strlen(needle);
-    int found = 0;
-    for (size_t i = 0; !found && i + k <= n; i++) found = memcmp(b + i, needle, k) == 0;
-    free(b);
-    return found;
-}
-
 /* Integer after the first occurrence of prefix in html; -1 if absent. */
 static long long num_after(const char *html, const char *prefix)
 {
@@ -513,15 +485,15 @@ TEST(test_privacy_no_agents_or_addresses_stored)
     const char *files[] = {"hoidong.db", "hoidong.db-wal", "server.log"};
     for (int i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "%s/%s", B.dir, files[i]);
-        int has = file_has(path, "visitor-");
+        int has = tc_file_has(path, "visitor-");
         if (has < 0 && i == 1) continue;            /* WAL may have been checkpointed away */
         CHECK_INT(has, 0);
-        CHECK_INT(file_has(path, "Googlebot"), 0);
-        CHECK_INT(file_has(path, "hoidong-tests"), 0);
-        if (i < 2) CHECK_INT(file_has(path, "127.0.0.1"), 0);
+        CHECK_INT(tc_file_has(path, "Googlebot"), 0);
+        CHECK_INT(tc_file_has(path, "hoidong-tests"), 0);
+        if (i < 2) CHECK_INT(tc_file_has(path, "127.0.0.1"), 0);
     }
     snprintf(path, sizeof path, "%s/hoidong.db", B.dir);
-    CHECK_INT(file_has(path, "SQLite format 3"), 1);     /* the scan reads the real file */
+    CHECK_INT(tc_file_has(path, "SQLite format 3"), 1);     /* the scan reads the real file */
 }
 
 int main(void)

@@ -48,21 +48,6 @@ static int find_href(const char *html, const char *prefix, char *out, size_t out
     return 0;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) { free(b); b = NULL; }
-    if (b) b[n] = 0;
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
 TEST(test_home_lists_seed_article)
 {
     TResp *res = tc_get(cl, "/");
@@ -138,7 +123,7 @@ TEST(test_download_exact_bytes)
         char path[512];
         snprintf(path, sizeof path, "%s/files/%.2s/%s", srv.dir, sha, sha);
         size_t n = 0;
-        char *stored = slurp(path, &n);
+        char *stored = tc_slurp(path, &n);
         CHECK(stored != NULL);
         CHECK_INT(n, res->len);
         CHECK(stored && n == res->len && memcmp(stored, res->body, n) == 0);

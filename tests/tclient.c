@@ -393,3 +393,34 @@ int tc_login(TClient *c, const char *user, const char *password)
     free(csrf);
     return 0;
 }
+
+char *tc_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0, k;
+    char *b = malloc(cap);
+    while (b && (k = fread(b + n, 1, cap - n - 1, f)) > 0) {
+        n += k;
+        if (cap - n - 1 == 0) {
+            char *t = realloc(b, cap *= 2);
+            if (!t) { free(b); b = NULL; }
+            else b = t;
+        }
+    }
+    fclose(f);
+    if (!b) return NULL;
+    b[n] = 0;
+    if (len) *len = n;
+    return b;
+}
+
+int tc_file_has(const char *path, const char *needle)
+{
+    size_t n;
+    char *b = tc_slurp(path, &n);
+    if (!b) return -1;
+    int found = memmem(b, n, needle, strlen(needle)) != NULL;
+    free(b);
+    return found;
+}

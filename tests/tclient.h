@@ -70,6 +70,11 @@ TResp *tc_post_raw(TClient *c, const char *path, const char *ctype, const char *
 int tc_login(TClient *c, const char *user, const char *password);
 /* Value of a response header (case-insensitive), malloc'd copy or NULL. */
 char *tc_header(TResp *res, const char *name);
+/* Whole file into a malloc'd NUL-terminated buffer (*len set when len is
+ * not NULL); NULL when unreadable. */
+char *tc_slurp(const char *path, size_t *len);
+/* 1 if the file's bytes contain needle, 0 if not, -1 if unreadable. */
+int tc_file_has(const char *path, const char *needle);
 /* Value of the first <input name="NAME" value="..."> in the body, malloc'd (HTML entities decoded) or NULL. */
 char *tc_input_value(const char *html, const char *name);
 #endif

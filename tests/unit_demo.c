@@ -15,6 +15,7 @@
 #include "db.h"
 #include "demo.h"
 #include "t.h"
+#include "tclient.h"
 #include "vn.h"
 
 #define SEED_FILE "/work/shared/seed/000_59d46f073fbb73e6.txt"
@@ -54,35 +55,12 @@ static int64_t at(const char *s)
     return t;
 }
 
-/* Whole file into a heap buffer (NUL-terminated); NULL when unreadable. */
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, len = 0;
-    char *s = malloc(cap);
-    size_t k;
-    while (s && (k = fread(s + len, 1, cap - len - 1, f)) > 0) {
-        len += k;
-        if (cap - len - 1 == 0) {
-            char *t = realloc(s, cap *= 2);
-            if (!t) { free(s); s = NULL; }
-            else s = t;
-        }
-    }
-    fclose(f);
-    if (!s) return NULL;
-    s[len] = '\0';
-    if (n) *n = len;
-    return s;
-}
-
 /* The stored bytes of a files row. */
 static char *stored(Arena *a, int64_t file_id, size_t *n)
 {
     char *sha = db_text(db, a, "SELECT sha256 FROM files WHERE id = ?1", "l", file_id);
     if (!sha) return NULL;
-    return slurp(store_path(a, files_dir, sha), n);
+    return tc_slurp(store_path(a, files_dir, sha), n);
 }
 
 static const char *date_of(Arena *a, int64_t t)
@@ -137,7 +115,7 @@ TEST(test_load_seed_article)
 
     /* Verbatim against the seed page: first paragraph starts the body, and
      * every paragraph up to the byline is in it. */
-    char *seed = slurp(SEED_FILE, NULL);
+    char *seed = tc_slurp(SEED_FILE, NULL);
     if (seed) {
         char *end = strstr(seed, "\nNguyễn Hợp");
         CHECK(end != NULL);
