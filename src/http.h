@@ -127,7 +127,8 @@ typedef struct Route {
     int flags;                /* ROUTE_* */
 } Route;
 enum { ROUTE_NO_CSRF = 1,     /* POST that carries its own protection (sign-in form uses a pre-session token) */
-       ROUTE_UPLOAD = 2 };    /* accepts multipart file uploads (larger body limit) */
+       ROUTE_UPLOAD = 2,      /* accepts multipart file uploads (larger body limit) */
+       ROUTE_NO_DB = 4 };     /* served without a database connection or session (embedded static files) */
 extern const Route routes[];  /* terminated by {NULL} */
 /* Find the route for method+path; fills r->args.  Returns it, or NULL with
  * *status 404 (no path) or 405 (path exists, other method). */

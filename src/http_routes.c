@@ -16,7 +16,7 @@ const Route routes[] = {
     {"GET",  "/bai-viet/:slug/in",              page_article_print,    ROLE_NONE, 0},
     {"GET",  "/van-ban",                        page_documents,        ROLE_NONE, 0},
     {"GET",  "/tep/:id/:name",                  page_attachment,       ROLE_NONE, 0},
-    {"GET",  "/static/*",                       page_static,           ROLE_NONE, 0},
+    {"GET",  "/static/*",                       page_static,           ROLE_NONE, ROUTE_NO_DB},
     {"GET",  "/healthz",                        page_healthz,          ROLE_NONE, 0},
     /* administration */
     {"GET",  "/quan-tri/dang-nhap",             page_login_form,       ROLE_NONE, 0},

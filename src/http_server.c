@@ -32,7 +32,6 @@
 #include "http_internal.h"
 #include "http_server.h"
 #include "log.h"
-#include "page.h"
 
 static struct MHD_Daemon *daemon_;
 void (*http_after_hook)(struct Req *r, int status);
@@ -469,7 +468,7 @@ static int dispatch(Req *r, const Route *rt, int route_status)
         if (route_status == 405) reply_header(r, "Allow", "GET, HEAD, POST");
         return reply_error(r, route_status, NULL);
     }
-    int needs_db = rt->handler != page_static;
+    int needs_db = !(rt->flags & ROUTE_NO_DB);
     if (needs_db) {
         r->db = db_thread();
         if (!r->db) return reply_error(r, 503, NULL);
