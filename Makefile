@@ -32,7 +32,8 @@ CFLAGS  += -fsanitize=fuzzer-no-link -Wno-error
 endif
 
 SRC      := $(wildcard src/*.c)
-LIBSRC   := $(filter-out src/main.c,$(SRC))
+# src/testaids.c is only in the test build (build/hoidong-test, tuning.h).
+LIBSRC   := $(filter-out src/main.c src/testaids.c,$(SRC))
 LIBOBJ   := $(LIBSRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen_embed.o
 EMBEDDED := $(sort $(wildcard templates/*.html static/*) $(wildcard demo/*))
 UNIT     := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/unit_*.c))
@@ -42,7 +43,7 @@ TESTLIB  := $(filter-out tests/unit_%.c tests/http_%.c tests/crash.c,$(wildcard 
 
 .PHONY: all run test test-fast test-asan deps clean bench fuzz soak security e2e format
 
-all: $(B)/hoidong
+all: $(B)/hoidong $(B)/hoidong-test
 
 deps:
 	@scripts/install-deps.sh
@@ -66,6 +67,15 @@ $(B)/libhoidong.a: $(LIBOBJ)
 $(B)/hoidong: $(B)/obj/main.o $(B)/libhoidong.a
 	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(PKGLIBS) -o $@
 
+# The test build: the same server plus src/testaids.c (HOIDONG_TEST_*
+# variables: the verification-code peek, shorter protections, an injected
+# clock).  Only the tests and make bench run it; never install it.
+$(B)/obj/main_test.o: src/main.c $(wildcard src/*.h) | $(B)/obj
+	$(CC) $(CFLAGS) -DHOIDONG_TEST_AIDS -c $< -o $@
+
+$(B)/hoidong-test: $(B)/obj/main_test.o $(B)/obj/testaids.o $(B)/libhoidong.a
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(PKGLIBS) -o $@
+
 $(B)/tests/%: tests/%.c $(TESTLIB) tests/t.h $(B)/libhoidong.a | $(B)/obj
 	@mkdir -p $(B)/tests
 	$(CC) $(CFLAGS) -Itests $(LDFLAGS) $< $(TESTLIB) $(B)/libhoidong.a $(PKGLIBS) $(CURLLIBS) -o $@
@@ -74,14 +84,14 @@ $(B)/obj:
 	@mkdir -p $(B)/obj $(B)/gen $(B)/tests
 
 # Build and run the suite once (this build directory only).
-test-fast: $(B)/hoidong $(UNIT) $(HTTPT)
+test-fast: $(B)/hoidong $(B)/hoidong-test $(UNIT) $(HTTPT)
 	@scripts/run-tests.sh $(B)
 
 test-asan:
 	@$(MAKE) --no-print-directory B=build/asan SAN=1 test-fast
 
 test: deps
-	@$(MAKE) --no-print-directory build/hoidong
+	@$(MAKE) --no-print-directory build/hoidong build/hoidong-test
 	@scripts/test-all.sh
 
 run: deps
@@ -95,7 +105,7 @@ $(B)/bench/%: bench/%.c $(B)/libhoidong.a | $(B)/obj
 
 bench: deps
 	@scripts/install-deps.sh wrk nginx-light
-	@$(MAKE) --no-print-directory $(B)/hoidong $(B)/bench/gen_bulk $(B)/bench/startup $(B)/bench/codes
+	@$(MAKE) --no-print-directory $(B)/hoidong $(B)/hoidong-test $(B)/bench/gen_bulk $(B)/bench/startup $(B)/bench/codes
 	@bench/run.sh
 
 format:
@@ -138,7 +148,7 @@ fuzz:
 # printed, ends with "soak-total: N passed, M failed".  See scripts/soak.sh.
 soak: deps
 	@scripts/install-deps.sh slowhttptest
-	@$(MAKE) --no-print-directory build/hoidong build/tests/crash build/tests/http_slow
+	@$(MAKE) --no-print-directory build/hoidong build/hoidong-test build/tests/crash build/tests/http_slow
 	@scripts/soak.sh
 
 # --- bench-search (issue 3, item 6): search latency over generated articles ---

@@ -38,12 +38,13 @@ fi
 port_free "$PORT" && port_free $((PORT + 1)) || { echo "bench: port $PORT or $((PORT + 1)) is in use" >&2; exit 1; }
 NPORT=$((PORT + 1))
 BASE="http://127.0.0.1:$PORT"
-BIN="$PWD/$B/hoidong"
+# The test build: the shipped server plus the test aids below (tuning.h).
+BIN="$PWD/$B/hoidong-test"
 
 for tool in wrk nginx curl sqlite3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh wrk nginx-light)" >&2; exit 1; }
 done
-[ -n "${BENCH_NO_BUILD:-}" ] || make -s --no-print-directory "$B/hoidong" "$B/bench/gen_bulk" "$B/bench/startup" "$B/bench/codes" >/dev/null
+[ -n "${BENCH_NO_BUILD:-}" ] || make -s --no-print-directory "$B/hoidong-test" "$B/bench/gen_bulk" "$B/bench/startup" "$B/bench/codes" >/dev/null
 
 TMP=$(mktemp -d /tmp/hoidong-bench.XXXXXX)
 HD_PID=""
@@ -59,13 +60,14 @@ trap cleanup EXIT INT TERM
 
 export HOIDONG_DB="$TMP/hoidong.db" HOIDONG_FILES="$TMP/files"
 export HOIDONG_LISTEN=127.0.0.1 HOIDONG_PORT=$PORT
-# Test mode (loopback only) lets the comment bench read verification codes;
-# wrk's 64 connections plus probes come from one address, so the per-address
-# connection limit is raised and the per-network daily caps (200 ratings,
-# 300 comments a day from 127.0.0.0/24) are off (net_caps = 0, a production
-# setting for servers behind a proxy).  Flood limits, single-use codes and
-# durability (synchronous=FULL) are as in production.
-export HOIDONG_TEST_MODE=1 HOIDONG_PER_IP_LIMIT=256 HOIDONG_NET_CAPS=0
+# The test build's aids: HOIDONG_TEST_MODE (loopback only) lets the comment
+# bench read verification codes; wrk's 64 connections plus probes come from
+# one address, so the per-address connection limit is raised and the
+# per-network daily caps (200 ratings, 300 comments a day from 127.0.0.0/24)
+# are off (HOIDONG_TEST_NET_CAPS=0: not possible in the shipped server).
+# Flood limits, single-use codes and durability (synchronous=FULL) are as in
+# production.
+export HOIDONG_TEST_MODE=1 HOIDONG_PER_IP_LIMIT=256 HOIDONG_TEST_NET_CAPS=0
 export HOIDONG_ADMIN_PASSWORD="bench-$(date +%s)-Quản-trị"
 
 echo "== preparing the database ($ARTICLES articles, $COMMENTS comments)"

@@ -4,7 +4,9 @@
 # program crashed without printing its summary.
 set -u
 B=${1:-build}
-export HOIDONG_BIN="$PWD/$B/hoidong"
+# The tests run the test build (test aids, tuning.h); tests/http_testaids.c
+# also checks the shipped build, named by HOIDONG_SHIPPED_BIN.
+export HOIDONG_BIN="$PWD/$B/hoidong-test" HOIDONG_SHIPPED_BIN="$PWD/$B/hoidong"
 pass=0; fail=0; status=0
 for t in "$B"/tests/unit_* "$B"/tests/http_*; do
   [ -x "$t" ] || continue

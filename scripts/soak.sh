@@ -10,7 +10,7 @@
 # Ends with "soak-total: N passed, M failed".
 set -u
 cd "$(dirname "$0")/.."
-export HOIDONG_BIN="$PWD/build/hoidong"
+export HOIDONG_BIN="$PWD/build/hoidong-test"
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 status=0
 echo "== crash safety: ${SOAK_KILLS:-60} kills over about ${SOAK_SECONDS:-600} s, ${SOAK_WRITERS:-6} writers"

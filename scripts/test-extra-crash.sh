@@ -9,12 +9,12 @@
 # Settings: CRASH_KILLS, CRASH_SECONDS, CRASH_WRITERS.
 set -u
 cd "$(dirname "$0")/.."
-if ! make --no-print-directory build/hoidong build/tests/crash >/dev/null; then
+if ! make --no-print-directory build/hoidong-test build/tests/crash >/dev/null; then
   echo "crash: build failed"
   echo "crash-total: 0 passed, 1 failed"
   exit 1
 fi
-export HOIDONG_BIN="$PWD/build/hoidong"
+export HOIDONG_BIN="$PWD/build/hoidong-test"
 out=$(timeout 600 build/tests/crash --kills "${CRASH_KILLS:-5}" --seconds "${CRASH_SECONDS:-20}" \
       --writers "${CRASH_WRITERS:-4}" 2> >(sed 's/^/  [crash] /' >&2)); rc=$?
 printf '%s\n' "$out"

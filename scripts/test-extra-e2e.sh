@@ -24,11 +24,11 @@ if [ ! -d e2e/node_modules/playwright-core ] || [ ! -d e2e/node_modules/axe-core
     echo "e2e: npm ci failed"; fail=1; finish
   fi
 fi
-if ! make --no-print-directory build/hoidong >/dev/null; then
+if ! make --no-print-directory build/hoidong-test >/dev/null; then
   echo "e2e: build failed"; fail=1; finish
 fi
 mkdir -p build/e2e-artifacts
-export HOIDONG_BIN="$PWD/build/hoidong"
+export HOIDONG_BIN="$PWD/build/hoidong-test"
 for f in e2e/*.mjs; do
   name=$(basename "$f" .mjs)
   echo "-- $name"

@@ -32,6 +32,7 @@
 #include "config.h"
 #include "content.h"
 #include "log.h"
+#include "tuning.h"
 #include "vn.h"
 
 #define PW_OPSLIMIT 3ULL                     /* = crypto_pwhash_OPSLIMIT_MODERATE */
@@ -46,21 +47,19 @@
 #define SESSION_TOUCH 60                     /* update last_seen_at at most once a minute */
 
 #define THROTTLE_FREE 5                      /* failures before delays start */
-#define THROTTLE_BASE_MS 60000               /* first delay; HOIDONG_LOGIN_THROTTLE_BASE_MS overrides */
+/* The first delay (60 s) and the failures allowed per address and window
+ * (30) are in tuning.h: the test build shortens them. */
 #define THROTTLE_CAP_S (15 * 60)
 #define THROTTLE_WINDOW (24 * 3600)          /* failures older than this are forgotten */
 #define USERNAME_KEY_MAX 64
 
 #define IP_SLOTS 4096
 #define IP_WINDOW 900                        /* seconds */
-#define IP_LIMIT 30                          /* failures per window; HOIDONG_LOGIN_IP_LIMIT overrides */
 
 /* ---- one-time initialisation ---------------------------------------- */
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static int init_ok;
-static int64_t throttle_base_ms = THROTTLE_BASE_MS;
-static int ip_limit = IP_LIMIT;
 static unsigned char ip_key[crypto_shorthash_KEYBYTES];
 static char dummy_hash[crypto_pwhash_STRBYTES];
 
@@ -159,16 +158,6 @@ static void init_run(void)
     common_load_file("/usr/share/john/password.lst");
     for (size_t i = 0; i < sizeof builtin_common / sizeof *builtin_common; i++)
         common_add(builtin_common[i], strlen(builtin_common[i]));
-    const char *e = getenv("HOIDONG_LOGIN_THROTTLE_BASE_MS");
-    if (e && *e) {
-        long v = strtol(e, NULL, 10);
-        if (v >= 1 && v <= 3600000) throttle_base_ms = v;
-    }
-    e = getenv("HOIDONG_LOGIN_IP_LIMIT");
-    if (e && *e) {
-        long v = strtol(e, NULL, 10);
-        if (v >= 1 && v <= 1000000) ip_limit = (int)v;
-    }
     randombytes_buf(ip_key, sizeof ip_key);
     /* Unknown user names are checked against this hash so they cost the
      * same time as a real account (no user-name discovery by timing). */
@@ -579,7 +568,7 @@ static int ip_blocked(const char *ip, int64_t now)
     int m = 0;
     pthread_mutex_lock(&ip_mu);
     IpSlot *s = ip_slot(ip);
-    if (!strcmp(s->ip, ip) && now - s->window_start < IP_WINDOW && s->failures >= ip_limit)
+    if (!strcmp(s->ip, ip) && now - s->window_start < IP_WINDOW && s->failures >= tuning->login_ip_limit)
         m = (int)((s->window_start + IP_WINDOW - now + 59) / 60);
     pthread_mutex_unlock(&ip_mu);
     return m;
@@ -603,7 +592,7 @@ static int64_t throttle_delay(int64_t failures)
 {
     if (failures < THROTTLE_FREE) return 0;
     int64_t shift = failures - THROTTLE_FREE;
-    int64_t ms = throttle_base_ms;
+    int64_t ms = tuning->login_throttle_base_ms;
     for (int64_t i = 0; i < shift && ms < (int64_t)THROTTLE_CAP_S * 1000; i++) ms *= 2;
     int64_t s = (ms + 999) / 1000;
     return s > THROTTLE_CAP_S ? THROTTLE_CAP_S : s;

@@ -18,6 +18,7 @@
 #include "captcha.h"
 #include "config.h"
 #include "log.h"
+#include "tuning.h"
 
 /* No 0/O, 1/I/L: the characters people confuse most. */
 static const char CAPTCHA_ALPHABET[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -112,18 +113,9 @@ static int code_get(const char *hexid, int64_t now, int take, char code[CAPTCHA_
     return rc;
 }
 
-/* Seconds a new code stays valid: CAPTCHA_TTL, or HOIDONG_CAPTCHA_TTL
- * (1..3600) when set, so HTTP tests can watch a code expire in a second. */
-static int64_t captcha_ttl(void)
-{
-    const char *s = getenv("HOIDONG_CAPTCHA_TTL");
-    if (s && *s) {
-        char *end = NULL;
-        long v = strtol(s, &end, 10);
-        if (!*end && v >= 1 && v <= 3600) return v;
-    }
-    return CAPTCHA_TTL;
-}
+/* Seconds a new code stays valid: CAPTCHA_TTL in production; the test
+ * build may shorten it (tuning.h). */
+static int64_t captcha_ttl(void) { return tuning->captcha_ttl; }
 
 int captcha_new(char id[CAPTCHA_ID_SIZE], int64_t now)
 {
@@ -185,7 +177,7 @@ int captcha_check(const char *id, const char *answer, int64_t now)
 
 int captcha_peek(const char *id, int64_t now, char out[CAPTCHA_LEN + 1])
 {
-    if (!cfg.test_mode)
+    if (!tuning->captcha_peek)
         return -1;
     return code_get(id, now, 0, out);
 }

@@ -7,8 +7,8 @@
  * shows /…/<id>.png (captcha_png); the visitor types the code; the
  * handler calls captcha_check, which consumes the entry whatever the
  * answer (single use: replaying a solved id fails, and a wrong guess costs
- * a new code).  Codes expire after CAPTCHA_TTL seconds (the environment
- * variable HOIDONG_CAPTCHA_TTL, 1..3600, overrides it: tests).  The table holds
+ * a new code).  Codes expire after CAPTCHA_TTL seconds (the test build's
+ * HOIDONG_TEST_CAPTCHA_TTL shortens it: tuning.h).  The table holds
  * CAPTCHA_CAPACITY entries; when full the oldest is evicted, so the server
  * should rate-limit captcha_new per network (visitor_net_hash).
  *
@@ -58,13 +58,13 @@ int captcha_text_challenge(const char *id, int64_t now, Buf *out);
 int captcha_check(const char *id, const char *answer, int64_t now);
 
 /* Test aid: copy the code of id into out (NUL-terminated) ONLY when
- * cfg.test_mode is set.  Does not consume.  0, or -1 when test mode is off
+ * tuning->captcha_peek is set (the test build's HOIDONG_TEST_MODE=1).  Does not consume.  0, or -1 when test mode is off
  * or the id is unknown/expired. */
 int captcha_peek(const char *id, int64_t now, char out[CAPTCHA_LEN + 1]);
 
 /* 1 when listen_addr is a loopback address (127.0.0.0/8 or ::1, optionally
  * in [brackets]), else 0 (host names such as "localhost" and wildcard
- * addresses included).  The server refuses to start with cfg.test_mode
+ * addresses included).  The test build refuses to start with the peek on
  * unless this returns 1 for cfg.listen. */
 int captcha_test_mode_allowed(const char *listen_addr);
 

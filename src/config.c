@@ -34,8 +34,6 @@ void config_defaults(Config *c)
     c->conn_limit = 1024;
     c->per_ip_limit = 64;
     c->idle_timeout = 30;
-    c->test_mode = 0;
-    c->net_caps = 1;
 }
 
 static int parse_long(const char *v, long lo, long hi, long *out)
@@ -116,13 +114,12 @@ int config_set(Config *c, const char *key, const char *value, char *err, size_t 
         if (parse_long(value, 1, 3600, &n)) goto bad;
         c->idle_timeout = (int)n; return 0;
     }
-    if (!strcmp(key, "test_mode")) {
-        if (parse_long(value, 0, 1, &n)) goto bad;
-        c->test_mode = (int)n; return 0;
-    }
-    if (!strcmp(key, "net_caps")) {
-        if (parse_long(value, 0, 1, &n)) goto bad;
-        c->net_caps = (int)n; return 0;
+    if (!strcmp(key, "test_mode") || !strcmp(key, "net_caps")) {
+        /* Former keys: test aids and weakened protections exist only in
+         * the test build (tuning.h), never by configuration. */
+        snprintf(err, errlen, "'%s' is not a setting of the server: test aids exist only in the "
+                 "test build (build/hoidong-test, HOIDONG_TEST_* variables; see docs/CONFIGURATION.md)", key);
+        return -1;
     }
     if (!strcmp(key, "trusted_proxy")) {
         unsigned char addr[16];
@@ -218,8 +215,7 @@ int config_load_env(Config *c, char *err, size_t errlen)
         {"HOIDONG_THREADS", "threads"},     {"HOIDONG_SECURE_COOKIES", "secure_cookies"},
         {"HOIDONG_MAX_UPLOAD", "max_upload"}, {"HOIDONG_MAX_FORM", "max_form"},
         {"HOIDONG_CONN_LIMIT", "conn_limit"}, {"HOIDONG_PER_IP_LIMIT", "per_ip_limit"},
-        {"HOIDONG_IDLE_TIMEOUT", "idle_timeout"}, {"HOIDONG_TEST_MODE", "test_mode"},
-        {"HOIDONG_NET_CAPS", "net_caps"},         {"HOIDONG_TRUSTED_PROXY", "trusted_proxy"},
+        {"HOIDONG_IDLE_TIMEOUT", "idle_timeout"}, {"HOIDONG_TRUSTED_PROXY", "trusted_proxy"},
     };
     char msg[256];
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {

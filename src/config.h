@@ -19,10 +19,6 @@ typedef struct Config {
     int conn_limit;            /* total connections, default 1024 */
     int per_ip_limit;          /* connections per IP, default 64 */
     int idle_timeout;          /* seconds, default 30 */
-    int test_mode;             /* HOIDONG_TEST_MODE=1 and loopback only: test aids (captcha peek) */
-    int net_caps;              /* 1 (default): soft per-network daily caps on anonymous writes;
-                                * 0: off, for load tests (make bench); behind a reverse proxy set
-                                * trusted_proxy instead, so readers keep their own networks */
     const char *trusted_proxy; /* address of a reverse proxy whose X-Forwarded-For is believed
                                 * (the last address in it is the reader's); NULL: ignore the header */
 } Config;

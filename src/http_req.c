@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include "config.h"
+#include "tuning.h"
 #include "http_internal.h"
 
 static int64_t mono_usec(void)
@@ -43,7 +44,7 @@ Req *req_create(struct MHD_Connection *conn, const char *url, const char *method
     r->arena = a;
     r->conn = conn;
     ri->start_us = mono_usec();
-    r->now = (int64_t)time(NULL);
+    r->now = tuning_now();
     r->is_head = !strcmp(method, "HEAD");
     r->method = r->is_head ? "GET" : arena_strdup(a, method);
     r->path = arena_strdup(a, url);       /* libmicrohttpd has already %-decoded it */

@@ -641,7 +641,11 @@ int http_start(char *err, size_t errlen)
          * 13% of the CPU of a cached page (perf, bench/run.sh). */
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+        /* No MHD_OPTION_LISTENING_ADDRESS_REUSE: it sets SO_REUSEPORT, and
+         * a second instance would then share the port silently, the
+         * kernel splitting the readers between two servers.  Without it a
+         * second start fails ("cannot listen"); libmicrohttpd's default
+         * SO_REUSEADDR still lets a restart bind at once. */
         MHD_OPTION_END);
     if (!daemon_) {
         snprintf(err, errlen, "cannot listen on %s port %d (in use, or not permitted)", cfg.listen, cfg.port);

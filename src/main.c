@@ -21,7 +21,9 @@
 #include "http_server.h"
 #include "log.h"
 #include "server.h"
+#include "testaids.h"
 #include "tmpl.h"
+#include "tuning.h"
 #include "vn.h"
 
 #define HOIDONG_VERSION "0.1.0"
@@ -156,7 +158,7 @@ static int cmd_init(int argc, char **argv)
             pw[20] = 0;
         }
         const char *err = NULL;
-        if (auth_user_add(db, "admin", "Quản trị viên", "admin", pw, (int64_t)time(NULL), &err)) {
+        if (auth_user_add(db, "admin", "Quản trị viên", "admin", pw, tuning_now(), &err)) {
             fprintf(stderr, "hoidong: cannot create the administrator: %s\n", err ? err : "database error");
             rc = 1;
         } else {
@@ -187,7 +189,7 @@ static int cmd_demo(int argc, char **argv)
     if (!db) return 1;
     char err[512] = "";
     int rc = remove ? demo_remove(db, cfg.files_dir, err, sizeof err)
-                    : demo_load(db, cfg.files_dir, (int64_t)time(NULL), err, sizeof err);
+                    : demo_load(db, cfg.files_dir, tuning_now(), err, sizeof err);
     if (rc) fprintf(stderr, "hoidong: demo: %s\n", err[0] ? err : "failed");
     else printf(remove ? "Sample content removed.\n" : "Demo content loaded.\n");
     db_close(db);
@@ -201,7 +203,7 @@ static int cmd_user(int argc, char **argv)
     Db *db = open_db_or_die(1);
     if (!db) return 1;
     int rc = 0;
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = tuning_now();
     if (!strcmp(sub, "list") && argc == 2) {
         Stmt *st = db_prepare(db, "SELECT username, display_name, role, disabled FROM users ORDER BY username");
         if (!st) rc = 1;
@@ -314,6 +316,9 @@ int main(int argc, char **argv)
     }
     if (config_file && config_load_file(&cfg, config_file, err, sizeof err)) return die("%s", err);
     if (config_load_env(&cfg, err, sizeof err)) return die("%s", err);
+#ifdef HOIDONG_TEST_AIDS
+    if (testaids_install(err, sizeof err)) return die("%s", err);
+#endif
     if (db_opt && config_set(&cfg, "db", db_opt, err, sizeof err)) return die("%s", err);
     if (files_opt && config_set(&cfg, "files", files_opt, err, sizeof err)) return die("%s", err);
     if (nrest == 0 || !strcmp(rest[0], "-h") || !strcmp(rest[0], "--help") || !strcmp(rest[0], "help")) {
@@ -326,7 +331,7 @@ int main(int argc, char **argv)
         {"backup", cmd_backup, &usage_backup}, {"check", cmd_check, &usage_check},
     };
     if (!strcmp(rest[0], "version") || !strcmp(rest[0], "--version")) {
-        printf("hoidong %s\n", HOIDONG_VERSION);
+        printf("hoidong %s%s\n", HOIDONG_VERSION, tuning->build ? " (test build: not for production)" : "");
         return 0;
     }
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {

@@ -40,6 +40,7 @@
 #include "page.h"
 #include "page_util.h"
 #include "tmpl.h"
+#include "tuning.h"
 #include "vn.h"
 #include "writer.h"
 
@@ -381,14 +382,14 @@ int page_captcha_image(Req *r)
 }
 
 /* GET /xac-thuc/:id/thu-nghiem - TEST AID: the code as plain text, only
- * when the server runs in test mode (loopback only, see server.c); 404
- * otherwise, exactly like an unknown path.  Does not consume the code. */
+ * in the test build with HOIDONG_TEST_MODE=1 (loopback only, see tuning.h
+ * and server.c); 404 otherwise, exactly like an unknown path.  Does not consume the code. */
 int page_captcha_peek(Req *r)
 {
     char code[CAPTCHA_LEN + 1];
     const char *cid = code_id(r);
     r->cache_seconds = -1;
-    if (!cfg.test_mode || !cid || captcha_peek(cid, r->now, code) != 0)
+    if (!tuning->captcha_peek || !cid || captcha_peek(cid, r->now, code) != 0)
         return reply_error(r, 404, NULL);
     return reply_text(r, 200, "text/plain; charset=utf-8", arena_strdup(r->arena, code));
 }

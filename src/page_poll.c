@@ -24,12 +24,12 @@
 #include "page_util.h"
 #include "stats.h"
 #include "tmpl.h"
+#include "tuning.h"
 #include "vn.h"
 #include "writer.h"
 
 #define SIDEBAR_LINKS 30
 #define POLL_LIST_MAX 200
-#define VOTE_NET_CAP_DEFAULT 300
 
 /* The current poll: open, within its times, the newest. ?1 = now. */
 #define CURRENT_POLL_SQL                                                              \
@@ -39,18 +39,6 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-/* The network cap per day for votes: HOIDONG_VOTE_NET_CAP (1..1000000) or
- * the default.  Read each time: tests set it per server. */
-static int vote_net_cap(void)
-{
-    const char *s = getenv("HOIDONG_VOTE_NET_CAP");
-    if (s && *s) {
-        char *end;
-        long v = strtol(s, &end, 10);
-        if (!*end && v >= 1 && v <= 1000000) return (int)v;
-    }
-    return VOTE_NET_CAP_DEFAULT;
-}
 
 /* ---------------------------------------------------------------- sidebar */
 
@@ -281,7 +269,7 @@ int page_poll_vote(Req *r)
     int voted = poll_has_voted(r->db, id, key);
     if (voted < 0) return reply_error(r, 500, NULL);
     if (voted) return render_poll(r, 409, id, "Bạn đã bình chọn cho câu hỏi này.", NULL);
-    if (!engage_net_allow(r, "vote", vote_net_cap()))
+    if (!engage_net_allow(r, "vote", tuning->vote_net_cap))
         return reply_error(r, 429, "Hôm nay mạng của bạn đã gửi quá nhiều lượt bình chọn. "
                                    "Vui lòng thử lại vào ngày mai.");
 

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "server.h"
 #include "tmpl.h"
+#include "tuning.h"
 #include "writer.h"
 
 #define MAX_TASKS 8
@@ -37,10 +38,10 @@ static void *task_thread(void *arg)
     Db *db = db_thread();
     while (!stopping) {
         for (int i = 0; i < 20 && !stopping; i++) usleep(250 * 1000);   /* ~5 s, wakes to stop */
-        for (int i = 0; i < ntasks && db; i++) tasks[i](db, (long long)time(NULL));
+        for (int i = 0; i < ntasks && db; i++) tasks[i](db, (long long)tuning_now());
     }
     /* Final run so a clean stop loses nothing. */
-    for (int i = 0; i < ntasks && db; i++) tasks[i](db, (long long)time(NULL));
+    for (int i = 0; i < ntasks && db; i++) tasks[i](db, (long long)tuning_now());
     return NULL;
 }
 
@@ -55,6 +56,18 @@ static void trim_task(void *db, long long now)
     malloc_trim(0);
 }
 
+/* The shipped server ignores HOIDONG_TEST_* variables (no code reads them);
+ * say so, so an operator who set one is not misled. */
+static void warn_test_variables(void)
+{
+    extern char **environ;
+    for (char **e = environ; e && *e; e++)
+        if (!strncmp(*e, "HOIDONG_TEST_", 13)) {
+            const char *eq = strchr(*e, '=');
+            log_warn("%.*s ignored: test aids exist only in the test build", eq ? (int)(eq - *e) : 40, *e);
+        }
+}
+
 int server_run(char *err, size_t errlen)
 {
     static char url[128];
@@ -62,8 +75,8 @@ int server_run(char *err, size_t errlen)
         snprintf(url, sizeof url, strchr(cfg.listen, ':') ? "http://[%s]:%d" : "http://%s:%d", cfg.listen, cfg.port);
         cfg.site_url = url;
     }
-    if (cfg.test_mode && !captcha_test_mode_allowed(cfg.listen)) {
-        snprintf(err, errlen, "test_mode is only allowed on a loopback address, not %s", cfg.listen);
+    if (tuning->captcha_peek && !captcha_test_mode_allowed(cfg.listen)) {
+        snprintf(err, errlen, "HOIDONG_TEST_MODE is only allowed on a loopback address, not %s", cfg.listen);
         return -1;
     }
     /* Two malloc arenas instead of glibc's 8 per CPU: with 32 worker threads
@@ -102,7 +115,11 @@ int server_run(char *err, size_t errlen)
     int have_tasks = pthread_create(&tid, NULL, task_thread, NULL) == 0;
     log_info("serving %s on %s:%d with %d threads (database %s)", cfg.site_url, cfg.listen, cfg.port,
              cfg.threads, cfg.db_path);
-    if (cfg.test_mode) log_warn("TEST MODE: test aids enabled (loopback only)");
+    if (tuning->build)
+        log_warn("TEST BUILD (hoidong-test): not for production%s",
+                 tuning->captcha_peek ? "; verification-code peek served (loopback only)" : "");
+    else
+        warn_test_variables();
     int sig = 0;
     sigwait(&set, &sig);
     log_info("signal %d: stopping", sig);

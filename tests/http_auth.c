@@ -508,9 +508,9 @@ TEST(test_audit_page)
 TEST(test_ip_limit)
 {
     TServer s2;
-    setenv("HOIDONG_LOGIN_IP_LIMIT", "3", 1);
+    setenv("HOIDONG_TEST_LOGIN_IP_LIMIT", "3", 1);
     int rc = ts_start(&s2, 0);
-    unsetenv("HOIDONG_LOGIN_IP_LIMIT");
+    unsetenv("HOIDONG_TEST_LOGIN_IP_LIMIT");
     CHECK_INT(rc, 0);
     if (rc != 0) return;
     TClient *c = tc_new(&s2);
@@ -531,7 +531,7 @@ int main(void)
 {
     t_prog = "http_auth";
     if (sodium_init() < 0) return 1;
-    setenv("HOIDONG_LOGIN_THROTTLE_BASE_MS", "2000", 1);
+    setenv("HOIDONG_TEST_LOGIN_THROTTLE_BASE_MS", "2000", 1);
     if (ts_start(&S, 0) != 0) {
         fprintf(stderr, "http_auth: server did not start\n");
         t_failed++;

@@ -633,9 +633,9 @@ TEST(test_moderation_permissions)
 TEST(test_expired_code)
 {
     TServer s2;
-    setenv("HOIDONG_CAPTCHA_TTL", "1", 1);
+    setenv("HOIDONG_TEST_CAPTCHA_TTL", "1", 1);
     int started = ts_start(&s2, 1);
-    unsetenv("HOIDONG_CAPTCHA_TTL");
+    unsetenv("HOIDONG_TEST_CAPTCHA_TTL");
     CHECK_INT(started, 0);
     if (started) return;
     TClient *c = tc_new(&s2);
@@ -696,7 +696,7 @@ TEST(test_test_mode_refused_on_public_address)
     int st = p ? pclose(p) : -1;
     CHECK(st != 0);
     CHECK(!(WIFEXITED(st) && WEXITSTATUS(st) == 124));   /* refused, not timed out */
-    CHECK_CONTAINS(out, "test_mode is only allowed on a loopback address");
+    CHECK_CONTAINS(out, "HOIDONG_TEST_MODE is only allowed on a loopback address");
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) fprintf(stderr, "cleanup failed\n");
 }

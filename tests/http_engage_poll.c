@@ -9,7 +9,7 @@
  * admin pages (polls, links with javascript: refused, statistics, CSV
  * export) and admin-only access (an editor gets 403).
  *
- * Server B (no demo, HOIDONG_VOTE_NET_CAP=25): statistics exactness with
+ * Server B (no demo, HOIDONG_TEST_VOTE_NET_CAP=25): statistics exactness with
  * 500 synthetic visitors x 5 page views (plus bots that must not count):
  * 500 unique, 2.500 views, online 500; then vote stuffing from one network
  * capped at 25 (429 with a Vietnamese message); finally the database, its
@@ -512,7 +512,7 @@ int main(void)
     tc_free(admin_a);
     ts_stop(&A);
 
-    setenv("HOIDONG_VOTE_NET_CAP", "25", 1);
+    setenv("HOIDONG_TEST_VOTE_NET_CAP", "25", 1);
     if (ts_start(&B, 0) != 0) { fprintf(stderr, "server B did not start\n"); return 1; }
     RUN(test_statistics_exact);
     RUN(test_vote_stuffing_capped);

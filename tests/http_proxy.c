@@ -43,7 +43,7 @@ TEST(test_trusted_proxy_uses_forwarded_address)
 {
     TServer s;
     setenv("HOIDONG_TRUSTED_PROXY", "127.0.0.1", 1);
-    setenv("HOIDONG_VOTE_NET_CAP", "2", 1);
+    setenv("HOIDONG_TEST_VOTE_NET_CAP", "2", 1);
     CHECK_INT(ts_start(&s, 1), 0);
     char *csrf = discover(&s);
     CHECK(csrf && poll_id > 0 && option_id > 0);
@@ -62,7 +62,7 @@ TEST(test_trusted_proxy_uses_forwarded_address)
 TEST(test_untrusted_header_ignored)
 {
     TServer s;
-    setenv("HOIDONG_VOTE_NET_CAP", "2", 1);
+    setenv("HOIDONG_TEST_VOTE_NET_CAP", "2", 1);
     CHECK_INT(ts_start(&s, 1), 0);
     char *csrf = discover(&s);
     CHECK(csrf != NULL);

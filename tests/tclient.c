@@ -72,7 +72,10 @@ static int spawn(TServer *s)
         char db[512], files[512];
         snprintf(db, sizeof db, "%s/hoidong.db", s->dir);
         snprintf(files, sizeof files, "%s/files", s->dir);
+        char clock[512];
+        snprintf(clock, sizeof clock, "%s/clock", s->dir);
         setenv("HOIDONG_TEST_MODE", "1", 0);
+        setenv("HOIDONG_TEST_CLOCK_FILE", clock, 1);   /* ts_clock_set; absent = real time */
         if (!getenv("HOIDONG_THREADS")) setenv("HOIDONG_THREADS", "2", 1);
         execl(bin(), bin(), "--db", db, "--files", files, "serve", "--listen", "127.0.0.1",
               "--port", port, (char *)NULL);
@@ -136,6 +139,18 @@ void ts_stop(TServer *s)
     stop_pid(s, SIGTERM);
     if (s->dir[0] && !getenv("HOIDONG_KEEP_TEST_DIR")) nftw(s->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
     s->dir[0] = 0;
+}
+
+int ts_clock_set(TServer *s, int64_t unix_seconds)
+{
+    char path[512], tmp[520];
+    snprintf(path, sizeof path, "%s/clock", s->dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) return -1;
+    int ok = unix_seconds > 0 ? fprintf(f, "%lld\n", (long long)unix_seconds) > 0 : 1;
+    if (fclose(f) != 0 || !ok) return -1;
+    return rename(tmp, path);   /* atomic: the server never reads half a number */
 }
 
 int ts_restart_kill(TServer *s)

@@ -13,6 +13,7 @@
 #ifndef HD_TCLIENT_H
 #define HD_TCLIENT_H
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define TS_ADMIN_PASSWORD "Quản-trị-thử-nghiệm-2026"
@@ -48,6 +49,10 @@ int ts_start(TServer *s, int demo);
  * Returns its exit status; output (stdout+stderr) in out (malloc, may be NULL). */
 int ts_cmd(TServer *s, char **out, const char *args);
 void ts_stop(TServer *s);
+/* The server's clock (test build, HOIDONG_TEST_CLOCK_FILE): from now on
+ * every request and background task sees unix_seconds as the time (0 =
+ * real time again).  Effective at the next request.  0 or -1. */
+int ts_clock_set(TServer *s, int64_t unix_seconds);
 /* Kill with SIGKILL and restart on the same port and files (crash tests). */
 int ts_restart_kill(TServer *s);
 
