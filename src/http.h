@@ -100,9 +100,10 @@ void reply_header(Req *r, const char *name, const char *value);
  * server is behind TLS (config); SameSite=Lax, HttpOnly unless js_visible. */
 void reply_cookie(Req *r, const char *name, const char *value, int64_t max_age, int js_visible);
 int reply_redirect(Req *r, const char *location);   /* 303 See Other */
-/* Render template `tmpl` inside the layout.  ctx may be NULL; the layout
- * gets title, the menu, breadcrumbs (ctx key "crumbs": list of {name,url})
- * and the sidebar.  Returns 200 (or 500 on a template error). */
+/* Render template `tmpl` inside the layout.  ctx may be NULL (then
+ * layout_ctx, layout.h: the context pages start from); the layout gets
+ * title, the menu, breadcrumbs (ctx key "crumbs": list of {name,url}) and
+ * the sidebar.  Returns status (or 500 on a template error). */
 int reply_page(Req *r, int status, const char *tmpl, const char *title, Val *ctx);
 /* Vietnamese error page for 400/403/404/405/413/429/500/503 with message
  * (NULL = the standard text for the status).  500 shows r->incident. */
@@ -113,10 +114,6 @@ int reply_text(Req *r, int status, const char *content_type, const char *body);
  * filename*), NULL for none; inline: inline vs attachment. */
 int reply_file(Req *r, const char *path, const char *content_type, const char *etag,
                const char *download_name, int inline_disp);
-
-/* Layout context shared by every page: returns a map with site-wide keys
- * (site name, menu, user, csrf) that page templates may extend. */
-Val *page_base_ctx(Req *r);
 
 /* Routes (http_routes.c). */
 typedef struct Route {

@@ -1,10 +1,13 @@
 /* http_reply.c - the reply side: headers, cookies, redirects, pages in the
  * layout, Vietnamese error pages, files.  Each reply_* returns the status
- * so a handler can end with `return reply_x(r, ...);`. */
+ * so a handler can end with `return reply_x(r, ...);`.  Pages and error
+ * pages start from layout_ctx (layout.c, below this file); nothing here
+ * calls a page module (docs/ARCHITECTURE.md, "Layers"). */
 #include <stdio.h>
 #include <string.h>
 #include "config.h"
 #include "http_internal.h"
+#include "layout.h"
 #include "log.h"
 
 void reply_header(Req *r, const char *name, const char *value)
@@ -70,7 +73,7 @@ static const char *status_message(int status)
 
 int reply_page(Req *r, int status, const char *tmpl, const char *title, Val *ctx)
 {
-    if (!ctx) ctx = page_base_ctx(r);
+    if (!ctx) ctx = layout_ctx(r);
     val_set_str(ctx, "title", title ? title : "");
     Buf content;
     buf_init(&content, r->arena);
@@ -94,7 +97,7 @@ int reply_error(Req *r, int status, const char *message)
 {
     if (status == 500) log_error("500 on %s %s [incident %s]", r->method, r->path, r->incident);
     /* The base context reads the database (menu); without one, a minimal map. */
-    Val *ctx = r->db ? page_base_ctx(r) : val_map(r->arena);
+    Val *ctx = r->db ? layout_ctx(r) : val_map(r->arena);
     val_set_int(ctx, "status", status);
     val_set_str(ctx, "heading", status_heading(status));
     val_set_str(ctx, "message", message ? message : status_message(status));

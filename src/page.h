@@ -56,9 +56,6 @@ int page_admin_link_move(Req *r);
 int page_admin_stats(Req *r);
 int page_admin_stats_csv(Req *r);
 int page_admin_stats_base(Req *r);
-/* Add the sidebar's poll, links and stats blocks to ctx.sidebar (called by
- * page_base_ctx; see page_poll.c). */
-void engage_sidebar(Req *r, Val *sidebar);
 /* --- search and feeds (page_search.c, page_feeds.c) --- */
 int page_search(Req *r);
 int page_feed_news(Req *r);

@@ -23,6 +23,7 @@
 #include "content.h"
 #include "db.h"
 #include "http.h"
+#include "layout.h"
 #include "md.h"
 #include "page.h"
 #include "page_util.h"
@@ -63,7 +64,7 @@ static const char *type_label(const char *mime)
 /* The admin context: base + admin chrome + crumbs. */
 static Val *admin_ctx(Req *r, const char *section, const char *section_url, const char *here)
 {
-    Val *ctx = page_base_ctx(r);
+    Val *ctx = layout_ctx(r);
     val_set_bool(ctx, "admin", 1);
     r->cache_seconds = -1;
     Val *crumbs = val_list(r->arena);

@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "config.h"
 #include "content.h"
+#include "layout.h"
 #include "log.h"
 #include "page.h"
 #include "page_util.h"
@@ -104,7 +105,7 @@ static Val *audit_row(Req *r, Stmt *st)
 
 static Val *admin_ctx(Req *r)
 {
-    Val *ctx = page_base_ctx(r);
+    Val *ctx = layout_ctx(r);
     val_set_bool(ctx, "admin", 1);
     return ctx;
 }

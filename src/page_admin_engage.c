@@ -22,6 +22,7 @@
 #include "db.h"
 #include "engage_poll.h"
 #include "http.h"
+#include "layout.h"
 #include "log.h"
 #include "page.h"
 #include "page_util.h"
@@ -39,7 +40,7 @@
 /* Base context + admin chrome + crumbs Quản trị › section. */
 static Val *admin_ctx(Req *r, const char *section)
 {
-    Val *ctx = page_base_ctx(r);
+    Val *ctx = layout_ctx(r);
     val_set_bool(ctx, "admin", 1);
     r->cache_seconds = -1;
     Val *crumbs = val_list(r->arena);

@@ -37,6 +37,7 @@
 #include "engage_comment.h"
 #include "engage_rating.h"
 #include "http.h"
+#include "layout.h"
 #include "page.h"
 #include "page_util.h"
 #include "tmpl.h"
@@ -232,7 +233,7 @@ static int comment_form_render(Req *r, int status, const char *slug, const char 
                                const CommentView *v)
 {
     Arena *a = r->arena;
-    Val *ctx = page_base_ctx(r);
+    Val *ctx = layout_ctx(r);
     const char *url = article_path(a, slug);
     val_set_str(ctx, "article_url", url);
     val_set_str(ctx, "article_title", title);
@@ -425,7 +426,7 @@ int page_admin_comments(Req *r)
     if (comment_queue(r->db, a, status, QUEUE_PER_PAGE, (page - 1) * QUEUE_PER_PAGE, &list, &n,
                       &total) != 0)
         return reply_error(r, 500, NULL);
-    Val *ctx = page_base_ctx(r);
+    Val *ctx = layout_ctx(r);
     val_set_bool(ctx, "admin", 1);
     val_set_str(ctx, "filter", filter);
     val_set_str(ctx, "filter_label", comment_status_label(status ? status : "all"));

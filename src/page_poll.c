@@ -1,5 +1,6 @@
-/* page_poll.c - the public side of polls ("Bình chọn") and the engagement
- * blocks of the sidebar (current poll, website links, visit statistics).
+/* page_poll.c - the public side of polls ("Bình chọn"): the list, the
+ * results page and voting.  The sidebar's poll block (and its links and
+ * statistics) is loaded by layout.c, below the pages.
  *
  * Voting is a plain form POST (works without JavaScript): the server has
  * already checked same-origin and the day's public form token; here the
@@ -20,101 +21,18 @@
 #include "engage.h"
 #include "engage_poll.h"
 #include "http.h"
+#include "layout.h"
 #include "page.h"
 #include "page_util.h"
-#include "stats.h"
 #include "tmpl.h"
 #include "tuning.h"
 #include "vn.h"
 #include "writer.h"
 
-#define SIDEBAR_LINKS 30
 #define POLL_LIST_MAX 200
-
-/* The current poll: open, within its times, the newest. ?1 = now. */
-#define CURRENT_POLL_SQL                                                              \
-    "SELECT id, question, multiple, voters FROM polls WHERE status = 'open'"          \
-    " AND (opens_at IS NULL OR opens_at <= ?1) AND (closes_at IS NULL OR closes_at > ?1)" \
-    " ORDER BY COALESCE(opens_at, created_at) DESC, id DESC LIMIT 1"
 
 /* ---------------------------------------------------------------- helpers */
 
-
-/* ---------------------------------------------------------------- sidebar */
-
-/* Fill the sidebar's engagement keys: poll {id, question, action,
- * results_url, multiple, total, options [{id, label}]} when a poll is
- * current, links {items [{name, url}]} when there are links, and stats
- * {total, online}.  Three indexed queries plus the in-memory counters;
- * nothing for staff pages (no sidebar there) or without a database.
- * Database errors leave the block out (the page still renders). */
-void engage_sidebar(Req *r, Val *sidebar)
-{
-    if (!r->db || !sidebar) return;
-    if (r->path && !strncmp(r->path, "/quan-tri", 9)) return;
-    Arena *a = r->arena;
-
-    Stmt *st = db_prepare(r->db, CURRENT_POLL_SQL);
-    if (st) {
-        db_bind_int(st, 1, r->now);
-        if (db_step(st) == DB_ROW) {
-            int64_t id = db_col_int(st, 0);
-            Val *p = val_map(a);
-            val_set_int(p, "id", id);
-            val_set_str(p, "question", db_col_dup(st, 1, a));
-            val_set_bool(p, "multiple", db_col_int(st, 2) != 0);
-            val_set_int(p, "total", db_col_int(st, 3));
-            val_set_str(p, "action", arena_printf(a, "/binh-chon/%lld", (long long)id));
-            val_set_str(p, "results_url", arena_printf(a, "/binh-chon/%lld", (long long)id));
-            db_done(st);
-            Val *opts = val_list(a);
-            Stmt *os = db_prepare(r->db, "SELECT id, label FROM poll_options WHERE poll_id = ?1 "
-                                         "ORDER BY position, id");
-            int rc = DB_ERROR;
-            if (os) {
-                db_bind_int(os, 1, id);
-                while ((rc = db_step(os)) == DB_ROW) {
-                    Val *o = val_map(a);
-                    val_set_int(o, "id", db_col_int(os, 0));
-                    val_set_str(o, "label", db_col_dup(os, 1, a));
-                    val_push(opts, o);
-                }
-                db_done(os);
-            }
-            val_set(p, "options", opts);
-            if (rc == DB_DONE && val_len(opts) > 0) val_set(sidebar, "poll", p);
-        } else {
-            db_done(st);
-        }
-    }
-
-    st = db_prepare(r->db, "SELECT name, url FROM links ORDER BY position, id LIMIT ?1");
-    if (st) {
-        db_bind_int(st, 1, SIDEBAR_LINKS);
-        Val *items = val_list(a);
-        int rc;
-        while ((rc = db_step(st)) == DB_ROW) {
-            Val *l = val_map(a);
-            val_set_str(l, "name", db_col_dup(st, 0, a));
-            val_set_str(l, "url", db_col_dup(st, 1, a));
-            val_push(items, l);
-        }
-        db_done(st);
-        if (rc == DB_DONE && val_len(items) > 0) {
-            Val *links = val_map(a);
-            val_set(links, "items", items);
-            val_set(sidebar, "links", links);
-        }
-    }
-
-    int64_t total = stats_total(r->db);
-    if (total >= 0) {
-        Val *s = val_map(a);
-        val_set_int(s, "total", total);
-        val_set_int(s, "online", stats_online(r->now));
-        val_set(sidebar, "stats", s);
-    }
-}
 
 /* ---------------------------------------------------------------- results */
 
@@ -141,7 +59,7 @@ static int render_poll(Req *r, int status, int64_t id, const char *notice, const
     int64_t voters = db_col_int(st, 5), created = db_col_int(st, 6);
     db_done(st);
 
-    Val *ctx = page_base_ctx(r);
+    Val *ctx = layout_ctx(r);
     Val *p = val_map(a);
     val_set_int(p, "id", id);
     val_set_str(p, "question", question);
@@ -322,7 +240,7 @@ int page_polls(Req *r)
     }
     db_done(st);
     if (rc != DB_DONE) return reply_error(r, 500, NULL);
-    Val *ctx = page_base_ctx(r);
+    Val *ctx = layout_ctx(r);
     val_set(ctx, "polls", list);
     val_set_bool(ctx, "has_polls", val_len(list) > 0);
     Val *crumbs = val_list(a);

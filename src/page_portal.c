@@ -1,21 +1,19 @@
 /* page_portal.c - the public portal: home page, category lists, articles
  * (and their print view), the document list, attachment downloads, the
- * embedded static assets and the health check; plus page_base_ctx, the
- * site-wide template context (site name, menu, user, sidebar) every page
- * of the program starts from.
+ * embedded static assets and the health check.  The context every page
+ * starts from (site name, menu, user, sidebar), the document rows and the
+ * site's URL shapes are in layout.c, below the pages.
  *
  * Visibility: the public sees an article only when ARTICLE_VISIBLE_SQL holds
  * (published, or scheduled and due) with ?1 bound to r->now; everything else
  * answers 404 exactly as an unknown slug does, so drafts cannot be probed.
  * Handlers build a Val tree and let the templates escape; nothing here
- * writes HTML except md_render's output for article bodies.
- *
- * Nothing is cached between requests yet: correctness first, every page
- * reads the menu and settings afresh (a handful of indexed queries). */
+ * writes HTML except md_render's output for article bodies. */
 #include <string.h>
 #include <stdio.h>
 #include "page.h"
 #include "page_util.h"
+#include "layout.h"
 #include "http.h"
 #include "db.h"
 #include "tmpl.h"
@@ -28,69 +26,8 @@
 #define HOME_FEATURED 5
 #define HOME_PER_CATEGORY 5
 #define RELATED_COUNT 5
-#define SIDEBAR_DOCS 5
-
-/* Defaults when the settings table has no value.  The contact data below is
- * SAMPLE data for the demo site (address as given for the Hanoi portal, the
- * phone and e-mail are invented): a deployment sets site_address,
- * site_phone and site_email in the settings table. */
-#define DEFAULT_SITE_NAME "Đoàn đại biểu Quốc hội và Hội đồng nhân dân thành phố Hà Nội"
-#define DEFAULT_SITE_SUBTITLE "Trang thông tin điện tử"
-#define DEFAULT_SITE_ADDRESS "Số 12 Lê Lai, phường Hoàn Kiếm, Hà Nội"
-#define DEFAULT_SITE_PHONE "024 3825 0000"
-#define DEFAULT_SITE_EMAIL "banbientap@hdnd-hanoi.example"
 
 /* ---------------------------------------------------------------- helpers */
-
-/* Value of a settings key copied into the arena, or dflt when absent/empty
- * or when there is no database (static files, a failed connection). */
-static const char *setting(Req *r, const char *key, const char *dflt)
-{
-    if (!r->db) return dflt;
-    char *v = db_text(r->db, r->arena, "SELECT value FROM settings WHERE key = ?1", "t", key);
-    return (v && *v) ? v : dflt;
-}
-
-static const char *article_url(Arena *a, const char *slug)
-{
-    return arena_printf(a, "/bai-viet/%s", slug);
-}
-
-static const char *category_url(Arena *a, const char *slug)
-{
-    return arena_printf(a, "/chuyen-muc/%s", slug);
-}
-
-/* URL of an attachment download: /tep/<id>/<percent-encoded file name>. */
-static const char *attachment_url(Arena *a, int64_t id, const char *filename)
-{
-    Buf b;
-    buf_init(&b, a);
-    buf_printf(&b, "/tep/%lld/", (long long)id);
-    buf_url(&b, filename);
-    return buf_str(&b);
-}
-
-/* Short type label for a MIME type (what a reader recognises). */
-static const char *type_label(const char *mime)
-{
-    static const struct { const char *mime, *label; } types[] = {
-        {"application/pdf", "PDF"},
-        {"application/msword", "Word (DOC)"},
-        {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word (DOCX)"},
-        {"application/vnd.ms-excel", "Excel (XLS)"},
-        {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel (XLSX)"},
-        {"application/vnd.oasis.opendocument.text", "ODT"},
-        {"application/vnd.oasis.opendocument.spreadsheet", "ODS"},
-        {"image/jpeg", "Ảnh JPEG"},
-        {"image/png", "Ảnh PNG"},
-        {"image/gif", "Ảnh GIF"},
-        {"image/webp", "Ảnh WebP"},
-    };
-    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
-        if (mime && strcmp(mime, types[i].mime) == 0) return types[i].label;
-    return "Tệp";
-}
 
 /* PDFs and images open in the browser; office documents are downloaded. */
 static int mime_inline(const char *mime)
@@ -148,15 +85,15 @@ static Val *article_item(Req *r, Stmt *st)
     if (!summary || !*summary) summary = md_excerpt(a, db_col_text(st, 10), 220);
     val_set_int(it, "id", db_col_int(st, 0));
     val_set_str(it, "title", db_col_dup(st, 1, a));
-    val_set_str(it, "url", article_url(a, slug));
+    val_set_str(it, "url", layout_article_url(a, slug));
     val_set_str(it, "summary", summary ? summary : "");
     val_set_int(it, "published_at", t);
     val_set_str(it, "date", page_date_text(a, t));
     val_set_str(it, "author", db_col_dup(st, 5, a));
     val_set_str(it, "category_name", db_col_dup(st, 6, a));
-    val_set_str(it, "category_url", category_url(a, db_col_text(st, 7)));
+    val_set_str(it, "category_url", layout_category_url(a, db_col_text(st, 7)));
     if (!db_col_is_null(st, 8))
-        val_set_str(it, "cover_url", attachment_url(a, db_col_int(st, 8), db_col_text(st, 9)));
+        val_set_str(it, "cover_url", layout_attachment_url(a, db_col_int(st, 8), db_col_text(st, 9)));
     else
         val_set_str(it, "cover_url", "");
     return it;
@@ -173,147 +110,6 @@ static Val *article_list(Req *r, Stmt *st)
     return rc == DB_DONE ? list : NULL;
 }
 
-/* Menu: "Trang chủ" then the top-level categories shown in the menu, by
- * position.  active_slug marks the current category (NULL: decided from the
- * path).  Returns a list of {name, url, active}; empty without a database. */
-static Val *menu_build(Req *r, const char *active_slug)
-{
-    Arena *a = r->arena;
-    Val *menu = val_list(a);
-    const char *path = r->path ? r->path : "";
-    Val *home = val_map(a);
-    val_set_str(home, "name", "Trang chủ");
-    val_set_str(home, "url", "/");
-    val_set_bool(home, "active", strcmp(path, "/") == 0);
-    val_push(menu, home);
-    if (!r->db) return menu;
-    /* The document list belongs under the "van-ban" category's menu item. */
-    if (!active_slug && strcmp(path, "/van-ban") == 0) active_slug = "van-ban";
-    Stmt *st = db_prepare(r->db,
-        "SELECT name, slug FROM categories WHERE in_menu = 1 AND parent_id IS NULL"
-        " ORDER BY position, id");
-    if (!st) return menu;
-    while (db_step(st) == DB_ROW) {
-        const char *slug = db_col_dup(st, 1, a);
-        const char *url = category_url(a, slug);
-        int active;
-        if (active_slug) {
-            active = strcmp(active_slug, slug) == 0;
-        } else {
-            size_t n = strlen(url);
-            active = strncmp(path, url, n) == 0 && (path[n] == '\0' || path[n] == '/');
-        }
-        Val *it = val_map(a);
-        val_set_str(it, "name", db_col_dup(st, 0, a));
-        val_set_str(it, "url", url);
-        val_set_bool(it, "active", active);
-        val_push(menu, it);
-    }
-    db_done(st);
-    return menu;
-}
-
-/* Documents ("văn bản"): attachments of visible articles that carry a
- * document number or belong to the van-ban category (or a child of it),
- * newest first.  The cover picture of an article is never a document. */
-/* CROSS JOIN keeps attachments the outer loop (SQLite never reorders it):
- * without statistics the planner otherwise walked every visible article
- * to find the few with attachments (70 ms per page with 10 000 articles,
- * bench/run.sh).  Portable: PostgreSQL treats it as an ordinary join. */
-#define DOC_WHERE \
-    " FROM attachments at CROSS JOIN articles a" \
-    " JOIN files f ON f.id = at.file_id JOIN categories c ON c.id = a.category_id" \
-    " WHERE a.id = at.article_id AND " ARTICLE_VISIBLE_SQL \
-    " AND (a.cover_file_id IS NULL OR at.file_id <> a.cover_file_id)" \
-    " AND (at.doc_number <> '' OR c.slug = 'van-ban'" \
-    " OR c.parent_id IN (SELECT p.id FROM categories p WHERE p.slug = 'van-ban'))"
-#define DOC_COLS \
-    "SELECT at.id, at.filename, at.title, at.doc_number," \
-    " COALESCE(at.issued_at, a.published_at, a.created_at), a.title, a.slug, f.mime, f.size"
-#define DOC_ORDER " ORDER BY 5 DESC, at.id DESC LIMIT ?2 OFFSET ?3"
-
-/* Document rows {id, number, title, filename, issued_at, date,
- * article_title, article_url, url, type, size} for a page of DOC queries. */
-static Val *document_list(Req *r, int64_t limit, int64_t offset)
-{
-    Arena *a = r->arena;
-    Val *list = val_list(a);
-    Stmt *st = db_prepare(r->db, DOC_COLS DOC_WHERE DOC_ORDER);
-    if (!st) return NULL;
-    db_bindf(st, "lll", (int64_t)r->now, (int64_t)limit, (int64_t)offset);
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        Val *d = val_map(a);
-        int64_t id = db_col_int(st, 0);
-        const char *filename = db_col_dup(st, 1, a);
-        const char *title = db_col_dup(st, 2, a);
-        int64_t t = db_col_int(st, 4);
-        val_set_int(d, "id", id);
-        val_set_str(d, "filename", filename);
-        val_set_str(d, "title", (title && *title) ? title : filename);
-        val_set_str(d, "number", db_col_dup(st, 3, a));
-        val_set_int(d, "issued_at", t);
-        val_set_str(d, "date", page_date_text(a, t));
-        val_set_str(d, "article_title", db_col_dup(st, 5, a));
-        val_set_str(d, "article_url", article_url(a, db_col_text(st, 6)));
-        val_set_str(d, "url", attachment_url(a, id, filename));
-        val_set_str(d, "type", type_label(db_col_text(st, 7)));
-        val_set_str(d, "size", page_size_text(a, db_col_int(st, 8)));
-        val_push(list, d);
-    }
-    db_done(st);
-    return rc == DB_DONE ? list : NULL;
-}
-
-/* ------------------------------------------------------- page_base_ctx */
-
-/* The context every page starts from (see docs in http.h and urls.md):
- * site_name, site_subtitle, site_address/phone/email, menu, user, csrf,
- * year, now, today, path, and `sidebar` = {docs, has_docs: latest documents} to which
- * the engagement pages add `poll`, `links` and `stats` (sidebar.html renders
- * those blocks when present).  Everything lives in the request arena; a
- * database failure leaves the database-derived parts empty (error pages
- * still render). */
-Val *page_base_ctx(Req *r)
-{
-    Arena *a = r->arena;
-    Val *ctx = val_map(a);
-    val_set_str(ctx, "site_name", setting(r, "site_name", DEFAULT_SITE_NAME));
-    val_set_str(ctx, "site_subtitle", setting(r, "site_subtitle", DEFAULT_SITE_SUBTITLE));
-    val_set_str(ctx, "site_address", setting(r, "site_address", DEFAULT_SITE_ADDRESS));
-    val_set_str(ctx, "site_phone", setting(r, "site_phone", DEFAULT_SITE_PHONE));
-    val_set_str(ctx, "site_email", setting(r, "site_email", DEFAULT_SITE_EMAIL));
-    val_set(ctx, "menu", menu_build(r, NULL));
-    if (r->user) {
-        Val *u = val_map(a);
-        val_set_str(u, "username", r->user->username);
-        val_set_str(u, "display_name", r->user->display_name);
-        val_set_bool(u, "is_admin", r->user->role >= ROLE_ADMIN);
-        val_set_bool(u, "is_moderator", r->user->role >= ROLE_MODERATOR);
-        val_set(ctx, "user", u);
-    }
-    val_set_str(ctx, "csrf", r->csrf ? r->csrf : "");
-    val_set_int(ctx, "year", vn_day_number(r->now) / 10000);
-    val_set_int(ctx, "now", r->now);
-    Buf today;
-    buf_init(&today, a);
-    vn_weekday_date(&today, r->now);
-    val_set_str(ctx, "today", buf_str(&today));
-    val_set_str(ctx, "path", r->path ? r->path : "/");
-
-    Val *sidebar = val_map(a);
-    if (r->db) {
-        Val *docs = document_list(r, SIDEBAR_DOCS, 0);
-        if (docs && val_len(docs) > 0) {
-            val_set(sidebar, "docs", docs);
-            val_set_bool(sidebar, "has_docs", 1);
-        }
-    }
-    engage_sidebar(r, sidebar);   /* poll, links, stats (page_poll.c) */
-    val_set(ctx, "sidebar", sidebar);
-    return ctx;
-}
-
 /* ------------------------------------------------------------- pages */
 
 /* GET / - home: featured articles, then the latest articles of every
@@ -321,7 +117,7 @@ Val *page_base_ctx(Req *r)
 int page_home(Req *r)
 {
     Arena *a = r->arena;
-    Val *ctx = page_base_ctx(r);
+    Val *ctx = layout_ctx(r);
     val_set_bool(ctx, "is_home", 1);
     val_set_str(ctx, "description", val_as_str(val_get(ctx, "site_name")));
     val_set_str(ctx, "canonical", arena_printf(a, "%s/", cfg.site_url ? cfg.site_url : ""));
@@ -387,7 +183,7 @@ int page_home(Req *r)
         if (n == 0) continue;
         val_set_str(sec, "name", cats[i].name);
         val_set_str(sec, "slug", cats[i].slug);
-        val_set_str(sec, "url", category_url(a, cats[i].slug));
+        val_set_str(sec, "url", layout_category_url(a, cats[i].slug));
         val_set(sec, "articles", items);
         val_set_bool(sec, "has_more", val_len(items) > 0);
         val_push(sections, sec);
@@ -423,9 +219,9 @@ int page_category(Req *r)
     const char *parent_slug = db_col_dup(st, 4, a);
     db_done(st);
 
-    Val *ctx = page_base_ctx(r);
-    const char *base = category_url(a, slug);
-    if (parent_slug) val_set(ctx, "menu", menu_build(r, parent_slug));
+    Val *ctx = layout_ctx(r);
+    const char *base = layout_category_url(a, slug);
+    if (parent_slug) val_set(ctx, "menu", layout_menu(r, parent_slug));
     r->visit_page = 1;
     r->cacheable = 1;       /* same for every anonymous reader: http_cache may keep it */
 
@@ -437,7 +233,7 @@ int page_category(Req *r)
     while ((rc = db_step(st)) == DB_ROW) {
         Val *s = val_map(a);
         val_set_str(s, "name", db_col_dup(st, 0, a));
-        val_set_str(s, "url", category_url(a, db_col_text(st, 1)));
+        val_set_str(s, "url", layout_category_url(a, db_col_text(st, 1)));
         val_push(subs, s);
     }
     db_done(st);
@@ -479,7 +275,7 @@ int page_category(Req *r)
     if (pager) val_set(ctx, "pager", pager);
 
     Val *crumbs = val_list(a);
-    if (parent_slug) val_push(crumbs, page_crumb(a, parent_name, category_url(a, parent_slug)));
+    if (parent_slug) val_push(crumbs, page_crumb(a, parent_name, layout_category_url(a, parent_slug)));
     val_push(crumbs, page_crumb(a, name, NULL));
     val_set(ctx, "crumbs", crumbs);
     if (desc && *desc) val_set_str(ctx, "description", desc);
@@ -525,13 +321,13 @@ static int article_load(Req *r, Val *ctx, const char *slug, int64_t *out_id, con
     const char *parent_name = db_col_dup(st, 10, a);
     const char *parent_slug = db_col_dup(st, 11, a);
     const char *cover = db_col_is_null(st, 12) ? NULL
-                      : attachment_url(a, db_col_int(st, 12), db_col_text(st, 13));
+                      : layout_attachment_url(a, db_col_int(st, 12), db_col_text(st, 13));
     db_done(st);
 
     Buf html;
     buf_init(&html, a);
     md_render(&html, body ? body : "");
-    const char *url = article_url(a, slug);
+    const char *url = layout_article_url(a, slug);
     const char *abs_url = arena_printf(a, "%s%s", cfg.site_url ? cfg.site_url : "", url);
     const char *desc = (summary && *summary) ? summary : md_excerpt(a, body ? body : "", 200);
 
@@ -549,7 +345,7 @@ static int article_load(Req *r, Val *ctx, const char *slug, int64_t *out_id, con
     val_set_str(art, "print_url", arena_printf(a, "%s/in", url));
     val_set_str(art, "cover_url", cover ? cover : "");
     val_set_str(art, "category_name", cat_name);
-    val_set_str(art, "category_url", category_url(a, cat_slug));
+    val_set_str(art, "category_url", layout_category_url(a, cat_slug));
     val_set(ctx, "article", art);
 
     /* Attachments (the cover picture is shown, not listed). */
@@ -571,9 +367,9 @@ static int article_load(Req *r, Val *ctx, const char *slug, int64_t *out_id, con
         val_set_str(f, "filename", fn);
         val_set_str(f, "label", db_col_dup(st, 2, a));
         val_set_str(f, "number", db_col_dup(st, 3, a));
-        val_set_str(f, "type", type_label(db_col_text(st, 4)));
+        val_set_str(f, "type", layout_type_label(db_col_text(st, 4)));
         val_set_str(f, "size", page_size_text(a, db_col_int(st, 5)));
-        val_set_str(f, "url", attachment_url(a, aid, fn));
+        val_set_str(f, "url", layout_attachment_url(a, aid, fn));
         val_push(atts, f);
     }
     db_done(st);
@@ -593,11 +389,11 @@ static int article_load(Req *r, Val *ctx, const char *slug, int64_t *out_id, con
     val_set_bool(ctx, "has_related", val_len(related) > 0);
 
     Val *crumbs = val_list(a);
-    if (parent_slug) val_push(crumbs, page_crumb(a, parent_name, category_url(a, parent_slug)));
-    val_push(crumbs, page_crumb(a, cat_name, category_url(a, cat_slug)));
+    if (parent_slug) val_push(crumbs, page_crumb(a, parent_name, layout_category_url(a, parent_slug)));
+    val_push(crumbs, page_crumb(a, cat_name, layout_category_url(a, cat_slug)));
     val_push(crumbs, page_crumb(a, title, NULL));
     val_set(ctx, "crumbs", crumbs);
-    val_set(ctx, "menu", menu_build(r, parent_slug ? parent_slug : cat_slug));
+    val_set(ctx, "menu", layout_menu(r, parent_slug ? parent_slug : cat_slug));
 
     val_set_str(ctx, "description", desc ? desc : "");
     val_set_str(ctx, "canonical", abs_url);
@@ -621,7 +417,7 @@ int page_article(Req *r)
 {
     const char *slug = r->nargs > 0 ? r->args[0] : NULL;
     if (!slug || !*slug) return reply_error(r, 404, NULL);
-    Val *ctx = page_base_ctx(r);
+    Val *ctx = layout_ctx(r);
     int64_t id = 0;
     const char *title = NULL;
     int rc = article_load(r, ctx, slug, &id, &title);
@@ -641,7 +437,7 @@ int page_article_print(Req *r)
 {
     const char *slug = r->nargs > 0 ? r->args[0] : NULL;
     if (!slug || !*slug) return reply_error(r, 404, NULL);
-    Val *ctx = page_base_ctx(r);
+    Val *ctx = layout_ctx(r);
     int64_t id = 0;
     const char *title = NULL;
     int rc = article_load(r, ctx, slug, &id, &title);
@@ -654,18 +450,18 @@ int page_article_print(Req *r)
     return 200;
 }
 
-/* GET /van-ban?trang=N - the document list (see DOC_WHERE), newest first,
+/* GET /van-ban?trang=N - the document list (see layout_documents), newest first,
  * PER_PAGE a page.  Public. */
 int page_documents(Req *r)
 {
     Arena *a = r->arena;
-    int64_t total = db_int(r->db, -1, "SELECT COUNT(*)" DOC_WHERE, "l", (int64_t)r->now);
+    int64_t total = layout_document_count(r);
     if (total < 0) return reply_error(r, 500, NULL);
     int64_t pages = page_count(total);
     int64_t page = page_number(r, pages);
-    Val *docs = document_list(r, PER_PAGE, (page - 1) * PER_PAGE);
+    Val *docs = layout_documents(r, PER_PAGE, (page - 1) * PER_PAGE);
     if (!docs) return reply_error(r, 500, NULL);
-    Val *ctx = page_base_ctx(r);
+    Val *ctx = layout_ctx(r);
     r->visit_page = 1;
     r->cacheable = 1;       /* same for every anonymous reader: http_cache may keep it */
     val_set(ctx, "documents", docs);

@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "http.h"
+#include "layout.h"
 #include "page.h"
 #include "page_util.h"
 #include "search.h"
@@ -98,7 +99,7 @@ static const char *form_value(Req *r, const char *name)
 int page_search(Req *r)
 {
     Arena *a = r->arena;
-    Val *ctx = page_base_ctx(r);
+    Val *ctx = layout_ctx(r);
     r->visit_page = 1;
     const char *qraw = req_query(r, "q");
     const char *loai = form_value(r, "loai");

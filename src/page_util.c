@@ -70,16 +70,7 @@ const char *page_size_text(Arena *a, int64_t n)
 {
     Buf b;
     buf_init(&b, a);
-    if (n < 1024) {
-        vn_int(&b, n);
-        buf_puts(&b, " B");
-    } else if (n < 1024 * 1024) {
-        vn_decimal(&b, (double)n / 1024.0, 1);
-        buf_puts(&b, " KB");
-    } else {
-        vn_decimal(&b, (double)n / (1024.0 * 1024.0), 1);
-        buf_puts(&b, " MB");
-    }
+    vn_size(&b, n);
     return buf_str(&b);
 }
 

@@ -467,6 +467,20 @@ void vn_decimal(Buf *out, double v, int places)
     }
 }
 
+void vn_size(Buf *out, int64_t n)
+{
+    if (n < 1024) {
+        vn_int(out, n);
+        buf_puts(out, " B");
+    } else if (n < 1024 * 1024) {
+        vn_decimal(out, (double)n / 1024.0, 1);
+        buf_puts(out, " KB");
+    } else {
+        vn_decimal(out, (double)n / (1024.0 * 1024.0), 1);
+        buf_puts(out, " MB");
+    }
+}
+
 /* --------------------------------------------------------------- dates */
 
 static int64_t floor_div(int64_t a, int64_t b)

@@ -31,6 +31,8 @@ char *vn_slug(Arena *a, const char *s, size_t maxlen);
 void vn_int(Buf *out, int64_t v);
 /* Decimal with `places` digits after ',' : 4.5 -> "4,5" (places=1). */
 void vn_decimal(Buf *out, double v, int places);
+/* File size: 850 -> "850 B", 12698 -> "12,4 KB", 1258291 -> "1,2 MB". */
+void vn_size(Buf *out, int64_t n);
 /* Vietnam is UTC+7 all year (no DST since 1975); times are unix seconds. */
 void vn_date(Buf *out, int64_t t);       /* "12/5/2022" (no leading zeros) */
 void vn_datetime(Buf *out, int64_t t);   /* "12/5/2022 08:05" */
