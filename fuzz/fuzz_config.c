@@ -42,7 +42,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(c.port >= 1 && c.port <= 65535, "port %d", c.port);
         FUZZ_CHECK(c.threads >= 1 && c.threads <= 256, "threads %d", c.threads);
         FUZZ_CHECK(c.secure_cookies == 0 || c.secure_cookies == 1, "secure_cookies");
-        FUZZ_CHECK(c.test_mode == 0 || c.test_mode == 1, "test_mode");
         FUZZ_CHECK(c.max_upload >= 1 && c.max_upload <= (size_t)1 << 40, "max_upload %zu", c.max_upload);
         FUZZ_CHECK(c.max_form >= 1 && c.max_form <= (size_t)1 << 40, "max_form %zu", c.max_form);
         FUZZ_CHECK(c.conn_limit >= 1 && c.per_ip_limit >= 1, "limits");
