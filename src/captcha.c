@@ -117,8 +117,10 @@ static int code_get(const char *hexid, int64_t now, int take, char code[CAPTCHA_
  * build may shorten it (tuning.h). */
 static int64_t captcha_ttl(void) { return tuning->captcha_ttl; }
 
-int captcha_new(char id[CAPTCHA_ID_SIZE], int64_t now)
+int captcha_new(char id[CAPTCHA_ID_SIZE], const void *net, size_t net_len, int64_t now)
 {
+    (void)net;
+    (void)net_len;
     CaptchaEntry e;
     if (sodium_init() < 0)
         return -1;

@@ -22,6 +22,7 @@
  * can inject it.  All functions are thread-safe. */
 #ifndef HD_CAPTCHA_H
 #define HD_CAPTCHA_H
+#include <stddef.h>
 #include <stdint.h>
 #include "buf.h"
 
@@ -34,10 +35,12 @@ enum {
     CAPTCHA_HEIGHT = 50
 };
 
-/* Make a new code valid until now + CAPTCHA_TTL and write its id (32 hex
- * characters, NUL-terminated) into id.  Returns 0, or -1 if libsodium
- * cannot be initialised. */
-int captcha_new(char id[CAPTCHA_ID_SIZE], int64_t now);
+/* Make a new code valid until now + CAPTCHA_TTL for the requester's
+ * network and write its id (32 hex characters, NUL-terminated) into id.
+ * net/net_len is the network key (visitor_net_hash of the client address;
+ * NULL or 0 bytes: one shared "unknown network").  Returns 0, or -1 if
+ * libsodium cannot be initialised. */
+int captcha_new(char id[CAPTCHA_ID_SIZE], const void *net, size_t net_len, int64_t now);
 
 /* Render the code of id as a PNG (CAPTCHA_WIDTH x CAPTCHA_HEIGHT) appended
  * to out.  The same id always renders the same picture (noise derived from

@@ -42,6 +42,7 @@
 #include "page_util.h"
 #include "tmpl.h"
 #include "tuning.h"
+#include "visitor.h"
 #include "vn.h"
 #include "writer.h"
 
@@ -250,8 +251,13 @@ static int comment_form_render(Req *r, int status, const char *slug, const char 
     val_set_int(ctx, "body_max", COMMENT_BODY_MAX);
     val_set_int(ctx, "body_min", COMMENT_BODY_MIN);
 
+    /* The code is charged to the client's network (the key the daily caps
+     * use), so one network can only displace its own codes (captcha.h). */
     char cid[CAPTCHA_ID_SIZE];
-    if (engage_net_allow(r, "captcha", CAPTCHA_NET_CAP) && captcha_new(cid, r->now) == 0) {
+    uint8_t net[VISITOR_HASH_BYTES];
+    size_t net_len = visitor_net_hash(req_client_ip(r), r->now, net) == 0 ? sizeof net : 0;
+    if (engage_net_allow(r, "captcha", CAPTCHA_NET_CAP) &&
+        captcha_new(cid, net, net_len, r->now) == 0) {
         Buf text;
         buf_init(&text, a);
         captcha_text_challenge(cid, r->now, &text);

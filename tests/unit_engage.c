@@ -74,7 +74,7 @@ TEST(captcha_codes_use_the_unambiguous_alphabet)
     set_peek(1);
     for (int i = 0; i < 2000; i++) {
         char id[CAPTCHA_ID_SIZE], code[CAPTCHA_LEN + 1];
-        CHECK_INT(captcha_new(id, T_NOW), 0);
+        CHECK_INT(captcha_new(id, "n", 1, T_NOW), 0);
         CHECK_INT(strlen(id), 32);
         CHECK_INT(strspn(id, "0123456789abcdef"), 32);
         if (!peek(id, T_NOW, code)) { CHECK(0); break; }
@@ -95,7 +95,7 @@ TEST(captcha_single_use)
 {
     char id[CAPTCHA_ID_SIZE], code[CAPTCHA_LEN + 1];
     set_peek(1);
-    CHECK_INT(captcha_new(id, T_NOW), 0);
+    CHECK_INT(captcha_new(id, "n", 1, T_NOW), 0);
     CHECK(peek(id, T_NOW, code) != NULL);
     CHECK_INT(captcha_check(id, code, T_NOW + 10), 1);
     CHECK_INT(captcha_check(id, code, T_NOW + 11), 0);           /* replay */
@@ -108,7 +108,7 @@ TEST(captcha_case_and_spaces_ignored)
 {
     char id[CAPTCHA_ID_SIZE], code[CAPTCHA_LEN + 1], answer[32];
     set_peek(1);
-    CHECK_INT(captcha_new(id, T_NOW), 0);
+    CHECK_INT(captcha_new(id, "n", 1, T_NOW), 0);
     CHECK(peek(id, T_NOW, code) != NULL);
     /* " a b c d e " in lower case */
     size_t n = 0;
@@ -126,7 +126,7 @@ TEST(captcha_wrong_answer_consumes)
 {
     char id[CAPTCHA_ID_SIZE], code[CAPTCHA_LEN + 1], wrong[CAPTCHA_LEN + 1];
     set_peek(1);
-    CHECK_INT(captcha_new(id, T_NOW), 0);
+    CHECK_INT(captcha_new(id, "n", 1, T_NOW), 0);
     CHECK(peek(id, T_NOW, code) != NULL);
     memcpy(wrong, code, sizeof wrong);
     wrong[0] = code[0] == 'A' ? 'B' : 'A';
@@ -134,7 +134,7 @@ TEST(captcha_wrong_answer_consumes)
     CHECK_INT(captcha_check(id, code, T_NOW + 2), 0);            /* gone */
 
     /* Too long / too short answers also consume. */
-    CHECK_INT(captcha_new(id, T_NOW), 0);
+    CHECK_INT(captcha_new(id, "n", 1, T_NOW), 0);
     CHECK(peek(id, T_NOW, code) != NULL);
     char longer[CAPTCHA_LEN + 2];
     snprintf(longer, sizeof longer, "%sA", code);
@@ -146,8 +146,8 @@ TEST(captcha_expires)
 {
     char a[CAPTCHA_ID_SIZE], b[CAPTCHA_ID_SIZE], ca[CAPTCHA_LEN + 1], cb[CAPTCHA_LEN + 1];
     set_peek(1);
-    CHECK_INT(captcha_new(a, T_NOW), 0);
-    CHECK_INT(captcha_new(b, T_NOW), 0);
+    CHECK_INT(captcha_new(a, "n", 1, T_NOW), 0);
+    CHECK_INT(captcha_new(b, "n", 1, T_NOW), 0);
     CHECK(peek(a, T_NOW, ca) != NULL);
     CHECK(peek(b, T_NOW, cb) != NULL);
     CHECK_INT(captcha_check(a, ca, T_NOW + CAPTCHA_TTL - 1), 1);   /* just in time */
@@ -157,7 +157,7 @@ TEST(captcha_expires)
     /* Expired codes neither render nor read out. */
     Buf out;
     buf_init(&out, NULL);
-    CHECK_INT(captcha_new(a, T_NOW), 0);
+    CHECK_INT(captcha_new(a, "n", 1, T_NOW), 0);
     CHECK_INT(captcha_png(a, T_NOW + CAPTCHA_TTL + 1, &out), -1);
     CHECK_INT(captcha_text_challenge(a, T_NOW, &out), -1);        /* removed by the failed render */
     CHECK_INT(out.len, 0);
@@ -167,7 +167,7 @@ TEST(captcha_expires)
 TEST(captcha_peek_only_in_test_mode)
 {
     char id[CAPTCHA_ID_SIZE], code[CAPTCHA_LEN + 1];
-    CHECK_INT(captcha_new(id, T_NOW), 0);
+    CHECK_INT(captcha_new(id, "n", 1, T_NOW), 0);
     set_peek(0);
     CHECK_INT(captcha_peek(id, T_NOW, code), -1);
     set_peek(1);
@@ -201,8 +201,8 @@ TEST(captcha_png_renders_and_decodes)
     buf_init(&a, NULL);
     buf_init(&b, NULL);
     buf_init(&c, NULL);
-    CHECK_INT(captcha_new(id, T_NOW), 0);
-    CHECK_INT(captcha_new(id2, T_NOW), 0);
+    CHECK_INT(captcha_new(id, "n", 1, T_NOW), 0);
+    CHECK_INT(captcha_new(id2, "n", 1, T_NOW), 0);
     CHECK_INT(captcha_png(id, T_NOW, &a), 0);
     CHECK(a.len > 200);
     CHECK(a.len >= 8 && memcmp(a.data, "\x89PNG\r\n\x1a\n", 8) == 0);
@@ -254,7 +254,7 @@ TEST(captcha_text_challenge_spells_the_code)
     buf_init(&out, NULL);
     buf_init(&want, NULL);
     set_peek(1);
-    CHECK_INT(captcha_new(id, T_NOW), 0);
+    CHECK_INT(captcha_new(id, "n", 1, T_NOW), 0);
     CHECK(peek(id, T_NOW, code) != NULL);
     CHECK_INT(captcha_text_challenge(id, T_NOW, &out), 0);
     buf_puts(&want, "Các ký tự: ");
@@ -278,10 +278,14 @@ TEST(captcha_table_evicts_oldest)
     char code[CAPTCHA_LEN + 1];
     set_peek(1);
     captcha_reset();
-    CHECK_INT(captcha_new(first, T_NOW), 0);
-    CHECK_INT(captcha_new(second, T_NOW), 0);
-    for (int i = 0; i < CAPTCHA_CAPACITY - 1; i++)
-        CHECK_INT(captcha_new(id, T_NOW), 0);
+    /* One code per network: all equally heavy, so the oldest goes. */
+    CHECK_INT(captcha_new(first, "first", 5, T_NOW), 0);
+    CHECK_INT(captcha_new(second, "second", 6, T_NOW), 0);
+    for (int i = 0; i < CAPTCHA_CAPACITY - 1; i++) {
+        char net[16];
+        int n = snprintf(net, sizeof net, "net%d", i);
+        CHECK_INT(captcha_new(id, net, (size_t)n, T_NOW), 0);
+    }
     CHECK(peek(first, T_NOW, code) == NULL);                     /* evicted */
     CHECK(peek(second, T_NOW, code) != NULL);
     CHECK(peek(id, T_NOW, code) != NULL);
