@@ -31,6 +31,7 @@ enum {
     CAPTCHA_ID_SIZE = 33,       /* 32 hex characters + NUL */
     CAPTCHA_TTL = 300,          /* seconds a code stays valid */
     CAPTCHA_CAPACITY = 20000,   /* codes held at once; oldest evicted */
+    CAPTCHA_NET_SHARE = CAPTCHA_CAPACITY / 16,  /* codes one network may hold (not enforced yet) */
     CAPTCHA_WIDTH = 150,        /* PNG size in pixels */
     CAPTCHA_HEIGHT = 50
 };
