@@ -1,11 +1,14 @@
 /* captcha.c - verification codes: generation, in-memory table, PNG
  * rendering with libgd, spoken-style Vietnamese alternative, check.
  *
- * The table is a fixed array used as a ring: a new code always takes the
- * slot after the previous one, so the slot it overwrites is the oldest
- * entry (or one already consumed).  A chained hash index over the first
- * bytes of the random id finds an entry in O(1).  One mutex guards the
- * whole table; rendering works on a copy of the code outside the lock.
+ * The table holds CAPTCHA_CAPACITY codes, each charged to the network
+ * that asked for it, so that a few networks cannot push everyone else's
+ * codes out (issue 7): a network holds at most CAPTCHA_NET_SHARE codes
+ * and past that replaces its own oldest; a full table drops expired codes
+ * first, then the oldest code of the heaviest network (make_room).  Chained
+ * hash indexes over the random ids and the network digests, and lists kept
+ * in order, make every step O(1).  One mutex guards the whole table;
+ * rendering works on a copy of the code outside the lock.
  *
  * Nothing here is written to disk or logged except font errors. */
 #include <stdlib.h>
@@ -32,19 +35,50 @@ static const char *const CAPTCHA_FONTS[] = {
     NULL
 };
 
+/* The table.  Every code is charged to the network that asked for it
+ * (a 16-byte digest of the caller's network key).  Fixed arrays, indices
+ * with -1 for "none", all guarded by captcha_mu:
+ *  - captcha_tab: the codes; free slots form a list through `next`;
+ *  - id_bucket: chained hash of the random ids (lookups in O(1));
+ *  - each code is on its network's list (oldest first) and on the list of
+ *    all codes in creation order, which is expiry order too, since every
+ *    code gets the same lifetime;
+ *  - captcha_net: one record per network holding codes, hashed by key
+ *    (net_bucket), and on the list of networks holding the same number of
+ *    codes (by_count), so the heaviest network is found in O(1): counts
+ *    move by one, so the highest non-empty count (count_max) does too. */
 typedef struct CaptchaEntry {
     uint8_t id[16];
     char code[CAPTCHA_LEN + 1];
-    uint8_t used;
-    int32_t next;                /* next slot + 1 in the bucket chain; 0 = end */
+    int32_t next;                /* id hash chain, or free list */
+    int32_t net;                 /* owner in captcha_net */
+    int32_t net_prev, net_next;  /* owner's codes, oldest first */
+    int32_t age_prev, age_next;  /* all codes, oldest first */
     int64_t expires;
 } CaptchaEntry;
 
+typedef struct CaptchaNet {
+    uint8_t key[16];
+    int32_t count;               /* codes held; 0 = record free */
+    int32_t oldest, newest;      /* ends of its code list */
+    int32_t next;                /* key hash chain, or free list */
+    int32_t cnt_prev, cnt_next;  /* networks with the same count */
+} CaptchaNet;
+
 static pthread_mutex_t captcha_mu = PTHREAD_MUTEX_INITIALIZER;
+static int captcha_ready;                          /* lists initialised */
 static CaptchaEntry captcha_tab[CAPTCHA_CAPACITY];
-static int32_t captcha_bucket[CAPTCHA_BUCKETS];   /* slot + 1; 0 = empty */
-static int captcha_ring;                          /* slot the next code takes */
+static int32_t id_bucket[CAPTCHA_BUCKETS];         /* slot, -1 = empty */
+static int32_t free_slot, age_oldest, age_newest, live;
+/* At most CAPTCHA_CAPACITY networks hold codes, plus the requester's
+ * record while its first code goes in. */
+static CaptchaNet captcha_net[CAPTCHA_CAPACITY + 1];
+static int32_t net_bucket[CAPTCHA_BUCKETS];        /* net, -1 = empty */
+static int32_t free_net;
+static int32_t by_count_first[CAPTCHA_CAPACITY + 1], by_count_last[CAPTCHA_CAPACITY + 1];
+static int32_t count_max;
 static uint8_t captcha_render_key[crypto_generichash_KEYBYTES];
+static uint8_t captcha_net_key[crypto_generichash_KEYBYTES];
 static int captcha_keyed;
 
 static pthread_mutex_t captcha_font_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -53,8 +87,187 @@ static int captcha_font_ready;
 static uint32_t bucket_of(const uint8_t id[16])
 {
     uint32_t h;
-    memcpy(&h, id, sizeof h);    /* ids are uniformly random: any bytes will do */
+    memcpy(&h, id, sizeof h);    /* ids and network digests are uniformly random */
     return h & (CAPTCHA_BUCKETS - 1);
+}
+
+/* Codes one network may hold.  With the per-network caps off (the test
+ * build for make bench, where every request comes from loopback) one
+ * network may fill the table, as before. */
+static int32_t net_share(void)
+{
+    return tuning->net_caps ? CAPTCHA_NET_SHARE : CAPTCHA_CAPACITY;
+}
+
+/* Empty table: every slot and network record free.  Caller holds captcha_mu. */
+static void table_init(void)
+{
+    for (int32_t i = 0; i < CAPTCHA_CAPACITY; i++)
+        captcha_tab[i].next = i + 1 < CAPTCHA_CAPACITY ? i + 1 : -1;
+    for (int32_t i = 0; i <= CAPTCHA_CAPACITY; i++) {
+        captcha_net[i].next = i < CAPTCHA_CAPACITY ? i + 1 : -1;
+        by_count_first[i] = by_count_last[i] = -1;
+    }
+    for (uint32_t b = 0; b < CAPTCHA_BUCKETS; b++)
+        id_bucket[b] = net_bucket[b] = -1;
+    free_slot = free_net = 0;
+    age_oldest = age_newest = -1;
+    live = count_max = 0;
+    captcha_ready = 1;
+}
+
+/* --- networks (caller holds captcha_mu) --- */
+
+static int32_t net_find(const uint8_t key[16])
+{
+    for (int32_t n = net_bucket[bucket_of(key)]; n >= 0; n = captcha_net[n].next)
+        if (memcmp(captcha_net[n].key, key, 16) == 0)
+            return n;
+    return -1;
+}
+
+/* The record of key, a new empty one when it holds no codes. */
+static int32_t net_get(const uint8_t key[16])
+{
+    int32_t n = net_find(key);
+    if (n >= 0)
+        return n;
+    n = free_net;                /* never -1: see the size of captcha_net */
+    CaptchaNet *x = &captcha_net[n];
+    free_net = x->next;
+    memcpy(x->key, key, 16);
+    x->count = 0;
+    x->oldest = x->newest = x->cnt_prev = x->cnt_next = -1;
+    uint32_t b = bucket_of(key);
+    x->next = net_bucket[b];
+    net_bucket[b] = n;
+    return n;
+}
+
+static void count_unlink(int32_t n)
+{
+    CaptchaNet *x = &captcha_net[n];
+    if (x->cnt_prev >= 0) captcha_net[x->cnt_prev].cnt_next = x->cnt_next;
+    else by_count_first[x->count] = x->cnt_next;
+    if (x->cnt_next >= 0) captcha_net[x->cnt_next].cnt_prev = x->cnt_prev;
+    else by_count_last[x->count] = x->cnt_prev;
+    x->cnt_prev = x->cnt_next = -1;
+}
+
+/* Move network n to count c (+1 or -1); at 0 its record is freed. */
+static void net_set_count(int32_t n, int32_t c)
+{
+    CaptchaNet *x = &captcha_net[n];
+    if (x->count > 0)
+        count_unlink(n);
+    x->count = c;
+    if (c > 0) {                 /* last of its new count: networks that got there first lead */
+        x->cnt_prev = by_count_last[c];
+        if (x->cnt_prev >= 0) captcha_net[x->cnt_prev].cnt_next = n;
+        else by_count_first[c] = n;
+        by_count_last[c] = n;
+        if (c > count_max) count_max = c;
+    } else {
+        int32_t *link = &net_bucket[bucket_of(x->key)];
+        while (*link != n)
+            link = &captcha_net[*link].next;
+        *link = x->next;
+        memset(x, 0, sizeof *x);
+        x->next = free_net;
+        free_net = n;
+    }
+    while (count_max > 0 && by_count_first[count_max] < 0)
+        count_max--;
+}
+
+/* --- codes (caller holds captcha_mu) --- */
+
+/* Slot of id, or -1. */
+static int slot_find(const uint8_t id[16])
+{
+    for (int32_t s = id_bucket[bucket_of(id)]; s >= 0; s = captcha_tab[s].next) {
+        if (sodium_memcmp(captcha_tab[s].id, id, 16) == 0)
+            return s;
+    }
+    return -1;
+}
+
+/* Take slot out of every list, charge its network one code less, wipe it
+ * and put it on the free list. */
+static void slot_remove(int32_t slot)
+{
+    CaptchaEntry *e = &captcha_tab[slot];
+    int32_t *link = &id_bucket[bucket_of(e->id)];
+    while (*link != slot)
+        link = &captcha_tab[*link].next;
+    *link = e->next;
+    CaptchaNet *x = &captcha_net[e->net];
+    if (e->net_prev >= 0) captcha_tab[e->net_prev].net_next = e->net_next;
+    else x->oldest = e->net_next;
+    if (e->net_next >= 0) captcha_tab[e->net_next].net_prev = e->net_prev;
+    else x->newest = e->net_prev;
+    if (e->age_prev >= 0) captcha_tab[e->age_prev].age_next = e->age_next;
+    else age_oldest = e->age_next;
+    if (e->age_next >= 0) captcha_tab[e->age_next].age_prev = e->age_prev;
+    else age_newest = e->age_prev;
+    net_set_count(e->net, x->count - 1);
+    sodium_memzero(e, sizeof *e);
+    e->next = free_slot;
+    free_slot = slot;
+    live--;
+}
+
+/* Store e (id, code, expiry) for network n in a free slot. */
+static void slot_add(const CaptchaEntry *e, int32_t n)
+{
+    int32_t slot = free_slot;    /* the caller made room */
+    CaptchaEntry *s = &captcha_tab[slot];
+    free_slot = s->next;
+    *s = *e;
+    uint32_t b = bucket_of(s->id);
+    s->next = id_bucket[b];
+    id_bucket[b] = slot;
+    CaptchaNet *x = &captcha_net[n];
+    s->net = n;
+    s->net_next = -1;
+    s->net_prev = x->newest;
+    if (x->newest >= 0) captcha_tab[x->newest].net_next = slot;
+    else x->oldest = slot;
+    x->newest = slot;
+    s->age_next = -1;
+    s->age_prev = age_newest;
+    if (age_newest >= 0) captcha_tab[age_newest].age_next = slot;
+    else age_oldest = slot;
+    age_newest = slot;
+    net_set_count(n, x->count + 1);
+    live++;
+}
+
+/* Make room for one more code of the network with digest key, in this
+ * order:
+ *  1. a network at its share replaces its own oldest code;
+ *  2. a full table first drops its expired codes (the oldest ones);
+ *  3. still full: the oldest code of the network holding the most goes,
+ *     or the requester's own oldest when it holds as many as that
+ *     network, so a network only displaces codes of networks that hold
+ *     more than it does. */
+static void make_room(const uint8_t key[16], int64_t now)
+{
+    int32_t n = net_find(key), have = n >= 0 ? captcha_net[n].count : 0;
+    if (have >= net_share()) {
+        slot_remove(captcha_net[n].oldest);
+        return;
+    }
+    if (live < CAPTCHA_CAPACITY)
+        return;
+    while (age_oldest >= 0 && now >= captcha_tab[age_oldest].expires)
+        slot_remove(age_oldest);
+    if (live < CAPTCHA_CAPACITY)
+        return;
+    int32_t heavy = by_count_first[count_max];
+    if (captcha_net[heavy].count <= have)
+        heavy = n;
+    slot_remove(captcha_net[heavy].oldest);
 }
 
 /* Parse a 32-hex-character id; 0 or -1. */
@@ -69,28 +282,6 @@ static int id_parse(const char *hex, uint8_t id[16])
     return 0;
 }
 
-/* Slot of id, or -1.  Caller holds captcha_mu. */
-static int slot_find(const uint8_t id[16])
-{
-    for (int32_t s = captcha_bucket[bucket_of(id)]; s; s = captcha_tab[s - 1].next) {
-        if (captcha_tab[s - 1].used && sodium_memcmp(captcha_tab[s - 1].id, id, 16) == 0)
-            return s - 1;
-    }
-    return -1;
-}
-
-/* Unlink slot from its chain and mark it free.  Caller holds captcha_mu. */
-static void slot_remove(int slot)
-{
-    CaptchaEntry *e = &captcha_tab[slot];
-    int32_t *link = &captcha_bucket[bucket_of(e->id)];
-    while (*link && *link != slot + 1)
-        link = &captcha_tab[*link - 1].next;
-    if (*link)
-        *link = e->next;
-    sodium_memzero(e, sizeof *e);
-}
-
 /* Copy the live, unexpired code of id into code; consume it when take is
  * set (even if expired).  0, or -1 when unknown or expired. */
 static int code_get(const char *hexid, int64_t now, int take, char code[CAPTCHA_LEN + 1])
@@ -100,7 +291,7 @@ static int code_get(const char *hexid, int64_t now, int take, char code[CAPTCHA_
     if (id_parse(hexid, id) != 0)
         return -1;
     pthread_mutex_lock(&captcha_mu);
-    int slot = slot_find(id);
+    int slot = captcha_ready ? slot_find(id) : -1;
     if (slot >= 0) {
         if (now < captcha_tab[slot].expires) {
             memcpy(code, captcha_tab[slot].code, CAPTCHA_LEN + 1);
@@ -119,9 +310,8 @@ static int64_t captcha_ttl(void) { return tuning->captcha_ttl; }
 
 int captcha_new(char id[CAPTCHA_ID_SIZE], const void *net, size_t net_len, int64_t now)
 {
-    (void)net;
-    (void)net_len;
     CaptchaEntry e;
+    uint8_t key[16];
     if (sodium_init() < 0)
         return -1;
     memset(&e, 0, sizeof e);
@@ -129,22 +319,22 @@ int captcha_new(char id[CAPTCHA_ID_SIZE], const void *net, size_t net_len, int64
     for (int i = 0; i < CAPTCHA_LEN; i++)
         e.code[i] = CAPTCHA_ALPHABET[randombytes_uniform((uint32_t)CAPTCHA_ALPHABET_N)];
     e.code[CAPTCHA_LEN] = '\0';
-    e.used = 1;
     e.expires = now + captcha_ttl();
 
     pthread_mutex_lock(&captcha_mu);
     if (!captcha_keyed) {
         randombytes_buf(captcha_render_key, sizeof captcha_render_key);
+        randombytes_buf(captcha_net_key, sizeof captcha_net_key);
         captcha_keyed = 1;
     }
-    int slot = captcha_ring;
-    captcha_ring = (captcha_ring + 1) % CAPTCHA_CAPACITY;
-    if (captcha_tab[slot].used)
-        slot_remove(slot);                 /* evict the oldest */
-    uint32_t b = bucket_of(e.id);
-    e.next = captcha_bucket[b];
-    captcha_tab[slot] = e;
-    captcha_bucket[b] = slot + 1;
+    if (!captcha_ready)
+        table_init();
+    /* Keyed with a process secret: whatever the caller passes, nobody can
+     * aim keys at one hash chain. */
+    crypto_generichash(key, sizeof key, net_len ? net : NULL, net_len,
+                       captcha_net_key, sizeof captcha_net_key);
+    make_room(key, now);
+    slot_add(&e, net_get(key));
     pthread_mutex_unlock(&captcha_mu);
 
     sodium_bin2hex(id, CAPTCHA_ID_SIZE, e.id, sizeof e.id);
@@ -388,8 +578,8 @@ void captcha_reset(void)
 {
     pthread_mutex_lock(&captcha_mu);
     sodium_memzero(captcha_tab, sizeof captcha_tab);
-    memset(captcha_bucket, 0, sizeof captcha_bucket);
-    captcha_ring = 0;
+    memset(captcha_net, 0, sizeof captcha_net);
+    captcha_ready = 0;                /* lists rebuilt by the next captcha_new */
     pthread_mutex_unlock(&captcha_mu);
     pthread_mutex_lock(&captcha_font_mu);
     if (captcha_font_ready) {

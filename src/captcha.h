@@ -8,9 +8,20 @@
  * handler calls captcha_check, which consumes the entry whatever the
  * answer (single use: replaying a solved id fails, and a wrong guess costs
  * a new code).  Codes expire after CAPTCHA_TTL seconds (the test build's
- * HOIDONG_TEST_CAPTCHA_TTL shortens it: tuning.h).  The table holds
- * CAPTCHA_CAPACITY entries; when full the oldest is evicted, so the server
- * should rate-limit captcha_new per network (visitor_net_hash).
+ * HOIDONG_TEST_CAPTCHA_TTL shortens it: tuning.h).
+ *
+ * The table holds CAPTCHA_CAPACITY codes, each charged to the requester's
+ * network (the visitor_net_hash key of the daily caps: IPv4 /24, IPv6
+ * /48).  So that a few networks cannot push out everyone else's codes:
+ *  - a network holds at most CAPTCHA_NET_SHARE live codes; past that its
+ *    own oldest code is replaced, whatever room is left;
+ *  - a full table first drops expired codes (consumed ones are gone at
+ *    once), then the oldest code of the network holding the most codes,
+ *    or the requester's own oldest when it holds as many as that one.
+ * A network therefore never loses a code to a network holding fewer or as
+ * many codes as itself.  The share is off when tuning->net_caps is 0 (the
+ * test build for make bench, where every request is from loopback).  The
+ * server also caps captcha_new per network per day (page_engage.c).
  *
  * Accessible alternative: captcha_text_challenge spells the SAME code in
  * Vietnamese words ("Các ký tự: A, bảy, K, …"), so a screen-reader user
@@ -30,8 +41,13 @@ enum {
     CAPTCHA_LEN = 5,            /* characters in a code */
     CAPTCHA_ID_SIZE = 33,       /* 32 hex characters + NUL */
     CAPTCHA_TTL = 300,          /* seconds a code stays valid */
-    CAPTCHA_CAPACITY = 20000,   /* codes held at once; oldest evicted */
-    CAPTCHA_NET_SHARE = CAPTCHA_CAPACITY / 16,  /* codes one network may hold (not enforced yet) */
+    CAPTCHA_CAPACITY = 20000,   /* codes held at once */
+    /* Live codes one network may hold: 1/16 of the table, 1,250.  A code
+     * lives 5 minutes, so that is one new comment form every 0.24 s from
+     * one /24 - far above the busiest honest office or mobile-carrier NAT
+     * behind one /24 - and it takes at least 16 networks at full speed to
+     * fill the table at all; once full, those networks evict each other. */
+    CAPTCHA_NET_SHARE = CAPTCHA_CAPACITY / 16,
     CAPTCHA_WIDTH = 150,        /* PNG size in pixels */
     CAPTCHA_HEIGHT = 50
 };
