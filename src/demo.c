@@ -6,8 +6,9 @@
  *     deletes them while they still hold the sample values) and
  *     demo_loaded = '1';
  *   - the portal's category structure (real structure: is_sample = 0);
- *   - councils: the Hanoi city council and, from demo/hanoi-units-2025.tsv,
- *     the 126 commune-level councils that exist from 1 July 2025 (real data);
+ *   - units and councils (council_demo.c): Hanoi's administrative units
+ *     before and after 1 July 2025 with the succession map, the councils
+ *     they had (real structure), and sample terms, bodies and delegates;
  *   - the articles of demo/articles.txt (format documented at its top): the
  *     real article of the seed page (is_sample = 0) with the summary of
  *     Đề án 15-ĐA/TU attached (demo/de-an-15-DA-TU-tom-tat.docx), and the
@@ -33,6 +34,7 @@
 
 #include "buf.h"
 #include "content.h"
+#include "council_demo.h"
 #include "demo.h"
 #include "engage_comment.h"
 #include "engage_rating.h"
@@ -41,7 +43,6 @@
 #include "vn.h"
 
 #define DEMO_ARTICLES "demo/articles.txt"
-#define DEMO_UNITS "demo/hanoi-units-2025.tsv"
 #define DEMO_MAX_FILE (20u << 20)
 
 /* ------------------------------------------------------------ static data */
@@ -309,58 +310,6 @@ static int load_categories(Db *db)
         int rc = db_step(st);
         db_done(st);
         if (rc != DB_DONE) return -1;
-    }
-    return 0;
-}
-
-/* The city council, then one council per commune-level unit of the
- * embedded TSV (when it is there), valid from 1 July 2025. */
-static int load_councils(Db *db, Arena *a, char *err, size_t errlen)
-{
-    int64_t city_from = 0, communes_from = 0;
-    if (vn_parse_datetime("2008-08-01", &city_from) != 0 ||
-        vn_parse_datetime("2025-07-01", &communes_from) != 0)
-        return fail(err, errlen, "cannot parse council dates");
-    static const char sql_add[] =
-        "INSERT INTO councils (unit_code, name, level, parent_id, valid_from) "
-        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (unit_code, valid_from) DO NOTHING";
-    if (db_exec(db, sql_add, "tttnl", "01", "Hội đồng nhân dân thành phố Hà Nội", "province",
-                city_from) != DB_OK)
-        return fail(err, errlen, "cannot write the city council: %s", db_errmsg(db));
-    int64_t city = db_int(db, 0, "SELECT id FROM councils WHERE unit_code = ?1 AND valid_from = ?2",
-                          "tl", "01", city_from);
-    const EmbeddedFile *f = embedded_find(DEMO_UNITS);
-    if (!f) return 0;
-    char *s = arena_strndup(a, (const char *)f->data, f->len);
-    int lineno = 0;
-    for (char *line = s; line && *line; ) {
-        char *nl = strchr(line, '\n');
-        if (nl) *nl = '\0';
-        lineno++;
-        if (*line && *line != '#') {
-            char *t1 = strchr(line, '\t');
-            char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
-            if (!t2) return fail(err, errlen, "%s:%d: expected code, type, name", DEMO_UNITS, lineno);
-            *t1 = *t2 = '\0';
-            const char *name = t2 + 1;
-            /* "Phường Ba Đình" -> "Hội đồng nhân dân phường Ba Đình" */
-            const char *council;
-            if (strncmp(name, "Phường ", strlen("Phường ")) == 0)
-                council = arena_printf(a, "Hội đồng nhân dân phường %s", name + strlen("Phường "));
-            else if (strncmp(name, "Xã ", strlen("Xã ")) == 0)
-                council = arena_printf(a, "Hội đồng nhân dân xã %s", name + strlen("Xã "));
-            else
-                council = arena_printf(a, "Hội đồng nhân dân %s", name);
-            Stmt *st = db_prepare(db, sql_add);
-            if (!st) return fail(err, errlen, "database error: %s", db_errmsg(db));
-            db_bindf(st, "tttnl", line, council, "commune", communes_from);
-            if (city > 0) db_bind_int(st, 4, city);
-            int rc = db_step(st);
-            db_done(st);
-            if (rc != DB_DONE)
-                return fail(err, errlen, "cannot write council %s: %s", line, db_errmsg(db));
-        }
-        line = nl ? nl + 1 : NULL;
     }
     return 0;
 }
@@ -801,7 +750,7 @@ int demo_load(Db *db, const char *files_dir, int64_t now, char *err, size_t errl
     if (db_begin(db) != DB_OK) { fail(err, errlen, "cannot begin: %s", db_errmsg(db)); goto out; }
     if (load_settings(db) != 0) { fail(err, errlen, "cannot write settings: %s", db_errmsg(db)); goto undo; }
     if (load_categories(db) != 0) { fail(err, errlen, "cannot write categories: %s", db_errmsg(db)); goto undo; }
-    if (load_councils(db, a, err, errlen) != 0) goto undo;
+    if (council_demo_load(db, err, errlen) != 0) goto undo;   /* units, councils, sample terms */
     int samples = 0;
     for (size_t i = 0; i < n; i++) {
         if (load_article(db, a, files_dir, &recs[i], now, err, errlen) != 0) goto undo;
@@ -857,6 +806,7 @@ int demo_remove(Db *db, const char *files_dir, char *err, size_t errlen)
     size_t ngone = 0;
     if (db_begin(db) != DB_OK) { fail(err, errlen, "cannot begin: %s", db_errmsg(db)); goto out; }
     if (remove_engage(db, a) != 0) goto dberr;   /* polls, statistics (demo_engage) */
+    if (council_demo_remove(db) != 0) goto dberr;   /* sample terms, bodies, delegates */
     int64_t *arts = collect_ids(db, a, "SELECT id FROM articles WHERE is_sample = 1", &nart);
     int64_t *atts = collect_ids(db, a,
         "SELECT id FROM attachments WHERE article_id IN (SELECT id FROM articles WHERE is_sample = 1)",

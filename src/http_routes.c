@@ -7,6 +7,7 @@
 #include <string.h>
 #include "http.h"
 #include "page.h"
+#include "page_council.h"
 
 const Route routes[] = {
     /* public portal */
@@ -65,6 +66,11 @@ const Route routes[] = {
     {"GET",  "/chuyen-muc/:slug/atom",          page_feed_category,    ROLE_NONE, 0},
     {"GET",  "/sitemap.xml",                    page_sitemap,          ROLE_NONE, 0},
     {"GET",  "/robots.txt",                     page_robots,           ROLE_NONE, 0},
+    /* councils, their bodies and delegates; "as of" ?ngay= (page_council.c) */
+    {"GET",  "/hoi-dong",                       page_council_directory, ROLE_NONE, 0},
+    {"GET",  "/hoi-dong/:slug",                 page_council,          ROLE_NONE, 0},
+    {"GET",  "/hoi-dong/:slug/truoc-sap-nhap",  page_council_before,   ROLE_NONE, 0},
+    {"GET",  "/dai-bieu/:id",                   page_council_delegate, ROLE_NONE, 0},
     {NULL, NULL, NULL, 0, 0},
 };
 

@@ -24,6 +24,7 @@
 #include "testaids.h"
 #include "tmpl.h"
 #include "tuning.h"
+#include "unit_import.h"
 #include "vn.h"
 
 #define HOIDONG_VERSION "0.1.0"
@@ -38,6 +39,7 @@ static const char *usage_main =
     "  init           create the database and the first administrator\n"
     "  demo           load demo content (--remove deletes sample content)\n"
     "  user           manage staff accounts: add, passwd, list, disable, enable\n"
+    "  units import   load administrative units and their history (Hanoi; any province)\n"
     "  backup FILE    write a consistent copy of the database (safe while serving)\n"
     "  check          check the database's integrity\n"
     "  version        print the version\n"
@@ -73,6 +75,15 @@ static const char *usage_backup =
     "Usage: hoidong backup FILE\n"
     "Write a consistent copy of the database to FILE while the server may be running.\n"
     "Attachments live in the files directory: copy it too (see docs/BACKUP.md).\n";
+static const char *usage_units =
+    "Usage: hoidong units import [--data DIR]\n"
+    "       hoidong units import --national FILE [--province CODE|all]\n"
+    "Load administrative units into the database, idempotently (running it again\n"
+    "changes nothing).  Without --national: Hanoi from DIR (default ../shared/data):\n"
+    "the city and its 126 units from 1/7/2025, the 30 former districts and 526 former\n"
+    "communes until 30/6/2025, and the succession map of resolution 1656/NQ-UBTVQH15.\n"
+    "With --national: the post-reform units of one province (default 01) or of all\n"
+    "34 from the national file (vn_units_2026-07-25_full.json).  See docs/COUNCILS.md.\n";
 static const char *usage_check =
     "Usage: hoidong check\nRun the database integrity and foreign-key checks. Exit 0 when all is well.\n";
 
@@ -192,6 +203,42 @@ static int cmd_demo(int argc, char **argv)
                     : demo_load(db, cfg.files_dir, tuning_now(), err, sizeof err);
     if (rc) fprintf(stderr, "hoidong: demo: %s\n", err[0] ? err : "failed");
     else printf(remove ? "Sample content removed.\n" : "Demo content loaded.\n");
+    db_close(db);
+    return rc ? 1 : 0;
+}
+
+/* A progress bar on stderr when it is a terminal. */
+static void units_progress(void *ctx, size_t done, size_t total)
+{
+    (void)ctx;
+    if (!total) return;
+    int w = 40, k = (int)(done * (size_t)w / total);
+    fprintf(stderr, "\r[%.*s%*s] %3d%% %zu/%zu", k, "########################################", w - k, "",
+            (int)(done * 100 / total), done, total);
+    if (done == total) fputc('\n', stderr);
+}
+
+static int cmd_units(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "import")) return die("units: expected 'import' (see hoidong units --help)%s", "");
+    const char *dir = "../shared/data", *national = NULL, *province = NULL;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--data") && i + 1 < argc) dir = argv[++i];
+        else if (!strcmp(argv[i], "--national") && i + 1 < argc) national = argv[++i];
+        else if (!strcmp(argv[i], "--province") && i + 1 < argc) province = argv[++i];
+        else return die("units import: unknown option or missing value '%s'", argv[i]);
+    }
+    if (province && !national) return die("units import: --province needs --national FILE%s", "");
+    if (ensure_dirs()) return 2;
+    Db *db = open_db_or_die(1);
+    if (!db) return 1;
+    char err[512] = "";
+    UnitImportStats st = {0};
+    int rc = unit_import_files(db, dir, national, province ? province : "01",
+                               isatty(2) ? units_progress : NULL, NULL, &st, err, sizeof err);
+    if (rc) fprintf(stderr, "hoidong: units import: %s\n", err[0] ? err : "failed");
+    else printf("Units: %d added, %d updated, %d unchanged; successions: %d added, %d updated.\n",
+                st.added, st.updated, st.unchanged, st.successions_added, st.successions_updated);
     db_close(db);
     return rc ? 1 : 0;
 }
@@ -329,6 +376,7 @@ int main(int argc, char **argv)
         {"serve", cmd_serve, &usage_serve}, {"init", cmd_init, &usage_init},
         {"demo", cmd_demo, &usage_demo},    {"user", cmd_user, &usage_user},
         {"backup", cmd_backup, &usage_backup}, {"check", cmd_check, &usage_check},
+        {"units", cmd_units, &usage_units},
     };
     if (!strcmp(rest[0], "version") || !strcmp(rest[0], "--version")) {
         printf("hoidong %s%s\n", HOIDONG_VERSION, tuning->build ? " (test build: not for production)" : "");
