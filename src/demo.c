@@ -745,7 +745,15 @@ int demo_load(Db *db, const char *files_dir, int64_t now, char *err, size_t errl
     int64_t exists = db_int(db, -1, "SELECT COUNT(*) FROM articles WHERE slug = ?1", "t",
                             rec_slug(a, seed));
     if (exists < 0) { fail(err, errlen, "database error: %s", db_errmsg(db)); goto out; }
-    if (exists > 0) { ret = 0; goto out; }   /* already loaded */
+    if (exists > 0) {
+        /* Articles already loaded (perhaps by a version without councils):
+         * the council part is idempotent and may still be missing. */
+        if (db_begin(db) != DB_OK) { fail(err, errlen, "cannot begin: %s", db_errmsg(db)); goto out; }
+        if (council_demo_load(db, err, errlen) != 0) goto undo;
+        if (db_commit(db) != DB_OK) { fail(err, errlen, "cannot commit: %s", db_errmsg(db)); goto undo; }
+        ret = 0;
+        goto out;
+    }
 
     if (db_begin(db) != DB_OK) { fail(err, errlen, "cannot begin: %s", db_errmsg(db)); goto out; }
     if (load_settings(db) != 0) { fail(err, errlen, "cannot write settings: %s", db_errmsg(db)); goto undo; }
