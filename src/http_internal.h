@@ -21,6 +21,12 @@ typedef struct ReqInternal {
     size_t form_bytes;
     Buf raw;                      /* body of a non-form POST */
     int body_error;               /* status to answer because the body could not be taken */
+    const char *body_msg;         /* its Vietnamese message, NULL for the generic one */
+    size_t body_bytes;            /* body bytes received so far, chunked or not */
+    size_t body_limit;            /* the whole-body limit of this route */
+    int chunked;                  /* no Content-Length: overflow closes the connection */
+    int access_checked;           /* check_access ran (first call of a POST) */
+    int upload_admitted;          /* the CSRF token was checked before the first file part */
     int responded;
     int status;
     size_t bytes;

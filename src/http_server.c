@@ -58,6 +58,34 @@ static void upload_close(void *p)
 
 static void upload_unlink(void *p) { unlink((const char *)p); }
 
+static const char NO_FILES_MSG[] = "Trang này không nhận tệp đính kèm.";
+static const char CSRF_MSG[] =
+    "Yêu cầu không hợp lệ (mã bảo vệ biểu mẫu sai hoặc đã hết hạn). "
+    "Vui lòng tải lại trang và thử lại.";
+
+/* A file part may be spooled to disk only on a route that takes uploads,
+ * and only once the form's CSRF token (which the upload forms put before
+ * their file inputs) has been checked against the fields seen so far.
+ * Sign-in and role were settled in the first call (check_access), so by
+ * here nothing unauthorised has written a byte.  0: refuse the body. */
+static int upload_allowed(Req *r)
+{
+    ReqInternal *ri = req_internal(r);
+    if (ri->upload_admitted) return 1;
+    if (!ri->route || !(ri->route->flags & ROUTE_UPLOAD) || !ri->access_checked) {
+        ri->body_error = 400;
+        ri->body_msg = NO_FILES_MSG;
+        return 0;
+    }
+    if (!(ri->route->flags & ROUTE_NO_CSRF) && !auth_check_csrf(r)) {
+        ri->body_error = 403;
+        ri->body_msg = CSRF_MSG;
+        return 0;
+    }
+    ri->upload_admitted = 1;
+    return 1;
+}
+
 /* Post-processor iterator: form fields accumulate into r->form (a value may
  * arrive in several chunks); file parts stream into a temp file capped at
  * cfg.max_upload. Returning MHD_NO stops processing (on overflow). */
@@ -70,6 +98,7 @@ static enum MHD_Result on_post_data(void *cls, enum MHD_ValueKind kind, const ch
     Req *r = cls;
     ReqInternal *ri = req_internal(r);
     if (!key) return MHD_YES;
+    if (filename && !upload_allowed(r)) return MHD_NO;
     if (filename) {
         ReqUploadState *u = ri->cur_upload;
         if (!u || off == 0 || strcmp(u->field, key) != 0) {
@@ -458,12 +487,16 @@ static int origin_foreign(Req *r)
     return !h || strcasecmp(h, host) != 0;
 }
 
-/* Run the request: route, permission, CSRF, handler. Returns the status. */
-static int dispatch(Req *r, const Route *rt, int route_status)
+/* Who may call this route, decided from the request line and headers
+ * alone: route (404/405), database and session, role, and a foreign Origin
+ * on ROUTE_NO_CSRF routes.  For a POST it runs in the FIRST call of the
+ * access handler, so a refused request is answered before a byte of its
+ * body is read or stored.  0 when allowed, else the status of the reply
+ * already queued in r. */
+static int check_access(Req *r, const Route *rt, int route_status)
 {
     ReqInternal *ri = req_internal(r);
-    if (ri->body_error == 503) return reply_storage_full(r);   /* ENOSPC spooling an upload */
-    if (ri->body_error) return reply_error(r, ri->body_error, NULL);
+    ri->access_checked = 1;
     if (!rt) {
         if (route_status == 405) reply_header(r, "Allow", "GET, HEAD, POST");
         return reply_error(r, route_status, NULL);
@@ -492,10 +525,23 @@ static int dispatch(Req *r, const Route *rt, int route_status)
     }
     if (!strcmp(r->method, "POST") && (rt->flags & ROUTE_NO_CSRF) && origin_foreign(r))
         return reply_error(r, 403, "Yêu cầu không hợp lệ (gửi từ trang web khác).");
-    if (!strcmp(r->method, "POST") && !(rt->flags & ROUTE_NO_CSRF) && !auth_check_csrf(r))
-        return reply_error(r, 403, "Yêu cầu không hợp lệ (mã bảo vệ biểu mẫu sai hoặc đã hết hạn). "
-                                   "Vui lòng tải lại trang và thử lại.");
+    return 0;
+}
+
+/* Run the request: access (unless the first call did it), the body's own
+ * refusals, size, CSRF, handler.  Returns the status. */
+static int dispatch(Req *r, const Route *rt, int route_status)
+{
+    ReqInternal *ri = req_internal(r);
+    if (!ri->access_checked) {
+        int st = check_access(r, rt, route_status);
+        if (st) return st;
+    }
+    if (ri->body_error == 503) return reply_storage_full(r);   /* ENOSPC spooling an upload */
+    if (ri->body_error) return reply_error(r, ri->body_error, ri->body_msg);
     if (r->body_too_large) return reply_error(r, 413, NULL);
+    if (!strcmp(r->method, "POST") && !(rt->flags & ROUTE_NO_CSRF) && !auth_check_csrf(r))
+        return reply_error(r, 403, CSRF_MSG);
     int status = rt->handler(r);
     /* Storage full: a handler that failed after the disk filled up (its own
      * 500, or a form re-rendered with a generic error) answers 503. */
@@ -515,7 +561,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         ReqInternal *ri = req_internal(r);
         ri->route = route_match(r, r->is_head ? "GET" : r->method, r->path, &ri->route_status);
         size_t limit = (ri->route && (ri->route->flags & ROUTE_UPLOAD)) ? cfg.max_upload + 64 * 1024 : cfg.max_form;
+        ri->body_limit = limit;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        ri->chunked = !cl;
+        if (!strcmp(r->method, "POST")) {
+            /* Decide who may post before reading the body: a refusal is
+             * answered now and the body is never read (nor stored). */
+            int st = check_access(r, ri->route, ri->route_status);
+            if (st) {
+                ri->responded = 1;
+                if (http_after_hook) http_after_hook(r, st);
+                return respond(r, st);
+            }
+        }
         if (cl && strtoull(cl, NULL, 10) > limit) {
             /* Refuse before reading the body; the connection closes after it. */
             r->body_too_large = 1;
@@ -533,6 +591,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     ReqInternal *ri = req_internal(r);
     if (*upload_data_size) {
+        /* One limit for the whole body, whatever its framing or parts. */
+        ri->body_bytes += *upload_data_size;
+        if (ri->body_bytes > ri->body_limit) {
+            r->body_too_large = 1;
+            if (ri->chunked) {
+                /* A chunked body has no end we can wait for, and a reply
+                 * cannot be queued mid-body: close the connection (spool
+                 * files go with the request's arena). */
+                log_warn("chunked body over %zu bytes on %s: connection closed", ri->body_limit, r->path);
+                return MHD_NO;
+            }
+        }
         if (!r->body_too_large && !ri->body_error) {
             if (ri->pp) {
                 if (MHD_post_process(ri->pp, upload_data, *upload_data_size) != MHD_YES &&
