@@ -44,7 +44,7 @@ BIN="$PWD/$B/hoidong-test"
 for tool in wrk nginx curl sqlite3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh wrk nginx-light)" >&2; exit 1; }
 done
-[ -n "${BENCH_NO_BUILD:-}" ] || make -s --no-print-directory "$B/hoidong-test" "$B/bench/gen_bulk" "$B/bench/startup" "$B/bench/codes" >/dev/null
+[ -n "${BENCH_NO_BUILD:-}" ] || make -s --no-print-directory "$B/hoidong-test" "$B/bench/gen_bulk" "$B/bench/startup" "$B/bench/codes" "$B/bench/council_render" >/dev/null
 
 TMP=$(mktemp -d /tmp/hoidong-bench.XXXXXX)
 HD_PID=""
@@ -139,6 +139,8 @@ TARGETS=(
   "home|$BASE/|"
   "article|$BASE/bai-viet/$SLUG|"
   "category|$BASE/chuyen-muc/$CAT|"
+  "councils|$BASE/hoi-dong|"
+  "council|$BASE/hoi-dong/phuong-ba-dinh|"
   "search|$BASE/tim-kiem|bench/search.lua"
   "search-1|$BASE/tim-kiem|bench/search.lua|1"
   "rating-post|$BASE/bai-viet/$SLUG/danh-gia|bench/rating.lua"
@@ -255,4 +257,6 @@ RES="$B/bench/results.txt"
     printf "memory: VmRSS after start-up %.1f MB; under load max VmRSS %.1f MB, VmHWM %.1f MB\n", a / 1024, b / 1024, c / 1024 }'
   echo "largest VmRSS per target: $RSS_BY"
   echo "start-up: median ${STARTUP_MS} ms (exec to first /healthz 200, 5 runs)"
+  echo "council pages rendered in-process, uncached (bench/council_render 200; goal < 5 ms):"
+  "$B/bench/council_render" 200 2>/dev/null | sed 's/^/  /'
 } | tee "$RES"
