@@ -1,7 +1,7 @@
 /* t.h - the test harness: a handful of check macros and a summary line.
  * Each tests/unit_*.c and tests/http_*.c is one program: it defines
  * tests with TEST(name) and lists them in main via RUN(name); t_done()
- * prints "<program>: N passed, M failed" (the runner sums these) and
+ * prints "<program>: N passed, M failed[, K skipped]" (the runner sums these) and
  * returns the exit status. A check that fails prints file:line and the
  * values, and marks the current test failed; the test goes on. */
 #ifndef HD_T_H
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <stdint.h>
 
-extern int t_passed, t_failed, t_cur_failed;
+extern int t_passed, t_failed, t_skipped, t_cur_failed;
 extern const char *t_prog;
 
 #define TEST(name) static void name(void)
@@ -32,6 +32,10 @@ extern const char *t_prog;
 #define CHECK_NOT_CONTAINS(hay, needle) do { const char *t_h = (hay), *t_n = (needle); \
         if (t_h && strstr(t_h, t_n)) { t_cur_failed = 1; \
         fprintf(stderr, "%s:%d: %s contains \"%s\"\n", __FILE__, __LINE__, #hay, t_n); } } while (0)
+
+/* A check that cannot run here (not root, say): counted as skipped in the
+ * summary line ("N passed, M failed, K skipped"), never as passed. */
+#define T_SKIP(name, why) do { t_skipped++; fprintf(stderr, "SKIP %s: %s\n", #name, (why)); } while (0)
 
 int t_done(void);
 #endif

@@ -1,6 +1,7 @@
 /* unit_buf.c - tests for the arena, the Buf type and the escapers. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -195,13 +196,36 @@ TEST(test_escapers)
     CHECK_STR(ESC(buf_csv, ""), "");
 }
 
+/* The log writes one line per event to stderr: capture it in a temp file
+ * and check quiet mode, the level, and that a newline in the message (log
+ * forging) cannot start a second line. */
 TEST(test_log)
 {
-    /* only checks it does not crash; output goes to stderr */
+    char path[] = "/tmp/unit_buf_log.XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd < 0) return;
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    dup2(fd, STDERR_FILENO);
     log_quiet = 1;
     log_info("hidden %d", 1);
     log_quiet = 0;
-    log_warn("unit_buf: warning line with\nnewline %s", "ok");
+    log_info("shown %d", 2);
+    log_warn("warning line with\nnewline %s", "ok");
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    char text[1024] = {0};
+    ssize_t n = pread(fd, text, sizeof text - 1, 0);
+    close(fd);
+    unlink(path);
+    CHECK(n > 0);
+    CHECK_NOT_CONTAINS(text, "hidden");
+    CHECK_CONTAINS(text, " INFO shown 2\n");
+    CHECK_CONTAINS(text, " WARN warning line with newline ok\n");
+    int lines = 0;
+    for (const char *p = text; *p; p++) lines += *p == '\n';
+    CHECK_INT(lines, 2);
 }
 
 int main(void)
