@@ -13,8 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include "captcha.h"
 #include "t.h"
 #include "tclient.h"
 #include "db.h"
@@ -632,19 +634,23 @@ TEST(test_moderation_permissions)
 
 TEST(test_expired_code)
 {
+    /* On the injected clock: the code is made at noon (Vietnam time) of
+     * today and posted CAPTCHA_TTL + 1 s later, so no second boundary or
+     * midnight can fall between the two requests and change the outcome. */
     TServer s2;
-    setenv("HOIDONG_TEST_CAPTCHA_TTL", "1", 1);
     int started = ts_start(&s2, 1);
-    unsetenv("HOIDONG_TEST_CAPTCHA_TTL");
     CHECK_INT(started, 0);
     if (started) return;
+    int64_t now = (int64_t)time(NULL), vn_day = now - (now + 7 * 3600) % 86400;
+    int64_t noon = vn_day + 12 * 3600;
+    CHECK_INT(ts_clock_set(&s2, noon), 0);
     TClient *c = tc_new(&s2);
     Form f = {0};
     CHECK_INT(form_get(c, art3, &f), 0);
     char code[16];
     snprintf(code, sizeof code, "%s", peek(c, f.id));
     CHECK_INT(strlen(code), 5);
-    sleep(2);
+    CHECK_INT(ts_clock_set(&s2, noon + CAPTCHA_TTL + 1), 0);
     TResp *res = post_comment(c, art3, &f, code, "Đinh Văn Khoa", "", "Gửi sau khi mã đã hết hạn.", "");
     CHECK_INT(res->status, 400);
     CHECK_CONTAINS(res->body, "Mã xác thực không đúng");
