@@ -514,6 +514,8 @@ int main(void)
 
     setenv("HOIDONG_TEST_VOTE_NET_CAP", "25", 1);
     if (ts_start(&B, 0) != 0) { fprintf(stderr, "server B did not start\n"); return 1; }
+    /* Day counts and daily caps: the whole run happens at noon of one day. */
+    if (ts_clock_set(&B, ts_vn_noon_today()) != 0) { fprintf(stderr, "clock\n"); return 1; }
     RUN(test_statistics_exact);
     RUN(test_vote_stuffing_capped);
     RUN(test_privacy_no_agents_or_addresses_stored);

@@ -153,6 +153,12 @@ int ts_clock_set(TServer *s, int64_t unix_seconds)
     return rename(tmp, path);   /* atomic: the server never reads half a number */
 }
 
+int64_t ts_vn_noon_today(void)
+{
+    int64_t now = (int64_t)time(NULL);
+    return now - (now + 7 * 3600) % 86400 + 12 * 3600;
+}
+
 int ts_restart_kill(TServer *s)
 {
     stop_pid(s, SIGKILL);

@@ -53,6 +53,10 @@ void ts_stop(TServer *s);
  * every request and background task sees unix_seconds as the time (0 =
  * real time again).  Effective at the next request.  0 or -1. */
 int ts_clock_set(TServer *s, int64_t unix_seconds);
+/* Noon of today in Asia/Ho_Chi_Minh (UTC+7, no DST), unix seconds: a
+ * clock for tests that count per day, so no run crosses the site's
+ * midnight (17:00 UTC) between two requests. */
+int64_t ts_vn_noon_today(void);
 /* Kill with SIGKILL and restart on the same port and files (crash tests). */
 int ts_restart_kill(TServer *s);
 
