@@ -217,6 +217,15 @@ void writer_stats(uint64_t *jobs, uint64_t *commits)
     pthread_mutex_unlock(&mu);
 }
 
+int writer_queued(void)
+{
+    pthread_mutex_lock(&mu);
+    int n = 0;
+    for (Job *j = q_head; j; j = j->next) n++;
+    pthread_mutex_unlock(&mu);
+    return n;
+}
+
 /* ---- the public writes ---------------------------------------------------- */
 
 typedef struct RatingArgs {

@@ -42,6 +42,9 @@ int writer_run(Db *caller, WriteFn fn, void *arg);
 
 /* Counters for tests and the bench: jobs run, transactions committed. */
 void writer_stats(uint64_t *jobs, uint64_t *commits);
+/* Jobs waiting for the writer now (not yet taken into a batch): for
+ * tests that prove batching and for diagnostics. */
+int writer_queued(void);
 
 /* The public writes, routed through writer_run with the same arguments and
  * results as the model functions (engage_rating.h, engage_comment.h,

@@ -83,6 +83,74 @@ TEST(test_many_threads_all_committed)
     CHECK(commits >= 1 && commits <= jobs);
 }
 
+/* Batching, proved by counting: while a gate job holds the writer, 32
+ * jobs queue up; released, they must go in one transaction (commits grow
+ * by 2: the gate's batch and theirs), not one commit per job (33). */
+static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
+static int gate_open, gate_entered;
+
+static int gate_job(Db *d, void *arg)
+{
+    (void)d, (void)arg;
+    pthread_mutex_lock(&gate_mu);
+    gate_entered = 1;
+    pthread_cond_broadcast(&gate_cv);
+    while (!gate_open) pthread_cond_wait(&gate_cv, &gate_mu);
+    pthread_mutex_unlock(&gate_mu);
+    return 0;
+}
+
+static void *gate_client(void *arg)
+{
+    (void)arg;
+    return (void *)(intptr_t)(writer_run(NULL, gate_job, NULL) != 0);
+}
+
+static void *one_insert(void *arg)
+{
+    return (void *)(intptr_t)(writer_run(NULL, insert_job, arg) != 7);
+}
+
+#define QUEUED 32
+
+TEST(test_jobs_batched_into_one_commit)
+{
+    uint64_t jobs0, commits0, jobs1, commits1;
+    writer_stats(&jobs0, &commits0);
+    pthread_t g, th[QUEUED];
+    pthread_create(&g, NULL, gate_client, NULL);
+    pthread_mutex_lock(&gate_mu);
+    while (!gate_entered) pthread_cond_wait(&gate_cv, &gate_mu);   /* the writer is inside the gate */
+    pthread_mutex_unlock(&gate_mu);
+    static char keys[QUEUED][32];
+    for (int i = 0; i < QUEUED; i++) {
+        snprintf(keys[i], sizeof keys[i], "batch-%d", i);
+        pthread_create(&th[i], NULL, one_insert, keys[i]);
+    }
+    /* Wait (bounded) until all are queued behind the gate: a condition,
+     * not a time; 5,000 x 1 ms at most. */
+    for (int i = 0; i < 5000 && writer_queued() < QUEUED; i++) usleep(1000);
+    CHECK_INT(writer_queued(), QUEUED);
+    pthread_mutex_lock(&gate_mu);
+    gate_open = 1;
+    pthread_cond_broadcast(&gate_cv);
+    pthread_mutex_unlock(&gate_mu);
+    int bad = 0;
+    void *rv;
+    pthread_join(g, &rv);
+    bad += rv != NULL;
+    for (int i = 0; i < QUEUED; i++) {
+        pthread_join(th[i], &rv);
+        bad += rv != NULL;
+    }
+    CHECK_INT(bad, 0);
+    writer_stats(&jobs1, &commits1);
+    CHECK_INT(jobs1 - jobs0, QUEUED + 1);
+    CHECK_INT(commits1 - commits0, 2);
+    CHECK_INT(db_int(db, -1, "SELECT COUNT(*) FROM settings WHERE key LIKE 'batch-%'", ""), QUEUED);
+}
+
 TEST(test_nested_transactions)
 {
     int no = 0, yes = 1;
@@ -130,6 +198,7 @@ int main(void)
                 " VALUES (1, 1, 'A', 'a', 'published', 1, 1)", "");
     if (writer_start(dbpath, err, sizeof err) != 0) { fprintf(stderr, "writer_start: %s\n", err); return 1; }
     RUN(test_many_threads_all_committed);
+    RUN(test_jobs_batched_into_one_commit);
     RUN(test_nested_transactions);
     RUN(test_model_functions_through_writer);
     RUN(test_without_writer_runs_directly);
