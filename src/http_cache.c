@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 #include "http_cache.h"
+#include "tuning.h"
 
 #define BUCKETS 4096            /* power of two */
 
@@ -25,6 +26,7 @@ static CacheEntry *lru_head, *lru_tail;    /* head = most recently used */
 static size_t total_bytes, nentries;
 static uint64_t n_hits, n_misses;
 static uint64_t generation = 1;            /* atomic */
+static uint64_t render_serial;             /* atomic; test build only */
 
 static int64_t now_ms(void)
 {
@@ -161,6 +163,16 @@ CacheEntry *cache_put(const char *key, size_t keylen, uint64_t gen, struct MHD_R
     e->visit_article = visit_article;
     e->born_ms = now_ms();
     e->refs = 1;              /* the caller's */
+    if (tuning->build) {
+        /* Test build: every rendered page carries its own serial, so a test
+         * tells a cache hit (same serial as before) from a fresh render.
+         * The shipped server never sends it. */
+        char serial[24];
+        snprintf(serial, sizeof serial, "%llu",
+                 (unsigned long long)__atomic_add_fetch(&render_serial, 1, __ATOMIC_RELAXED));
+        MHD_add_response_header(resp, "X-Hoidong-Render", serial);
+        if (resp_gz) MHD_add_response_header(resp_gz, "X-Hoidong-Render", serial);
+    }
     pthread_mutex_lock(&mu);
     if (gen != cache_generation() || bytes > CACHE_MAX_BYTES / 4) {
         e->dead = 1;          /* private: freed by the caller's release */
