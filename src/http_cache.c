@@ -26,6 +26,7 @@
 #define SLOT_LISTS 1
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t renewed = PTHREAD_COND_INITIALIZER;   /* a key was stored or given up */
 static CacheEntry *table[BUCKETS];
 static CacheEntry *lru_head, *lru_tail;    /* head = most recently used */
 static size_t total_bytes, nentries;
@@ -175,15 +176,48 @@ static CacheEntry *find(uint64_t h, const char *key, size_t keylen)
     return NULL;
 }
 
+/* Deadline (CLOCK_REALTIME, for pthread_cond_timedwait) ms from now. */
+static struct timespec deadline_in(int ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    ts.tv_sec += ms / 1000 + ts.tv_nsec / 1000000000L;
+    ts.tv_nsec %= 1000000000L;
+    return ts;
+}
+
 CacheEntry *cache_get(const char *key, size_t keylen)
 {
     uint64_t h = hash_key(key, keylen);
     int64_t now = now_ms();
+    struct timespec until = {0, 0};
+    int waited = 0;
     pthread_mutex_lock(&mu);
-    CacheEntry *e = find(h, key, keylen);
-    if (e && !entry_current(e)) {
-        entry_remove(e);      /* content changed since it was rendered */
-        e = NULL;
+    CacheEntry *e;
+    for (;;) {
+        e = find(h, key, keylen);
+        if (!e || entry_current(e)) break;
+        /* Invalidated: never served.  The first caller renders the page
+         * again (renew_ms marks it); the others wait for that render
+         * instead of all rendering the same page at once after every
+         * write, and render themselves only when it takes too long.  The
+         * render they wait for began after the invalidation, so it shows
+         * the write. */
+        now = now_ms();
+        if (e->renew_ms == 0 || now - e->renew_ms > CACHE_RENEW_WAIT_MS) {
+            e->renew_ms = now;
+            e = NULL;
+            break;
+        }
+        if (!waited) {
+            until = deadline_in(CACHE_RENEW_WAIT_MS);
+            waited = 1;
+        }
+        if (pthread_cond_timedwait(&renewed, &mu, &until) != 0) {
+            e = NULL;         /* too long: render ourselves */
+            break;
+        }
     }
     if (e && now - e->born_ms > CACHE_TTL_MS &&
         (e->refresh_ms == 0 || now - e->refresh_ms > CACHE_TTL_MS)) {
@@ -200,6 +234,18 @@ CacheEntry *cache_get(const char *key, size_t keylen)
     }
     pthread_mutex_unlock(&mu);
     return e;
+}
+
+void cache_abandon(const char *key, size_t keylen)
+{
+    uint64_t h = hash_key(key, keylen);
+    pthread_mutex_lock(&mu);
+    CacheEntry *e = find(h, key, keylen);
+    if (e && e->renew_ms) {
+        e->renew_ms = 0;      /* the next caller renders */
+        pthread_cond_broadcast(&renewed);
+    }
+    pthread_mutex_unlock(&mu);
 }
 
 void cache_release(CacheEntry *e)
@@ -248,6 +294,11 @@ CacheEntry *cache_put(const char *key, size_t keylen, uint64_t gen, struct MHD_R
     pthread_mutex_lock(&mu);
     if (!entry_current(e) || bytes > CACHE_MAX_BYTES / 4) {
         e->dead = 1;          /* private: freed by the caller's release */
+        CacheEntry *stale = find(e->hash, key, keylen);
+        if (stale && stale->renew_ms) {
+            stale->renew_ms = 0;   /* waiters: the next one renders */
+            pthread_cond_broadcast(&renewed);
+        }
         pthread_mutex_unlock(&mu);
         return e;
     }
@@ -261,6 +312,7 @@ CacheEntry *cache_put(const char *key, size_t keylen, uint64_t gen, struct MHD_R
     total_bytes += bytes;
     nentries++;
     while (total_bytes > CACHE_MAX_BYTES && lru_tail && lru_tail != e) entry_remove(lru_tail);
+    if (old) pthread_cond_broadcast(&renewed);
     pthread_mutex_unlock(&mu);
     return e;
 }

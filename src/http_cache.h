@@ -32,6 +32,11 @@
  * a fixed table (articles hashed into it): two articles sharing a slot
  * only cost each other a miss.
  *
+ * After an invalidation the first request for a page renders it again and
+ * the others asking for the same page meanwhile wait for that render (at
+ * most CACHE_RENEW_WAIT_MS) rather than each rendering it: a rated article
+ * read by many is rendered once per rating, not once per reader.
+ *
  * Pages also show live figures ("Online", visit totals) and time-dependent
  * content (scheduled articles going live), so entries also expire after
  * CACHE_TTL_MS; an expired entry still valid otherwise is served while ONE
@@ -49,7 +54,8 @@ struct MHD_Response;
 enum {
     CACHE_TTL_MS = 5000,                 /* freshness of an entry */
     CACHE_MAX_BYTES = 16 * 1024 * 1024,  /* bodies (identity + gzip) held at most */
-    CACHE_MAX_KEY = 1024                 /* longer path+query: not cached */
+    CACHE_MAX_KEY = 1024,                /* longer path+query: not cached */
+    CACHE_RENEW_WAIT_MS = 100            /* wait at most this for another's render */
 };
 
 typedef struct CacheEntry {
@@ -67,6 +73,7 @@ typedef struct CacheEntry {
     size_t bytes;
     int refs, dead;
     int64_t refresh_ms;                 /* when a refresh of an expired entry began */
+    int64_t renew_ms;                   /* when a render replacing an invalidated one began */
     char *key;
     size_t keylen;
 } CacheEntry;
@@ -98,6 +105,9 @@ uint64_t cache_generation(void);
  * one caller chosen to refresh it. */
 CacheEntry *cache_get(const char *key, size_t keylen);
 void cache_release(CacheEntry *e);
+/* After a cache_get miss the caller could not offer a page for key (not
+ * cacheable, an error status): callers waiting for it render themselves. */
+void cache_abandon(const char *key, size_t keylen);
 
 /* Store a rendered page for key made at generation gen (the value of
  * cache_generation() before the handler ran).  Takes ownership of the

@@ -579,6 +579,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!strcmp(r->method, "POST") && status < 400 && !cache_request_declared()) cache_bump();
     if (http_after_hook) http_after_hook(r, status);
     if (cache_req && page_cache_storable(r, status)) return respond_cached(r, page_cache_store(r, &key, gen));
+    if (cache_req) cache_abandon(key.data, key.len);
     return respond(r, status);
 }
 

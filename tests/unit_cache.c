@@ -4,7 +4,9 @@
  * them after they left the table (ASan checks the memory), and scoped
  * invalidation (one article, the lists, the sidebar, unknown = all). */
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 #include "http_cache.h"
 #include "t.h"
 
@@ -53,10 +55,15 @@ TEST(test_bump_invalidates)
     CHECK(h != NULL);
     cache_release(h);
     cache_bump();
-    CHECK(cache_get("/b", 2) == NULL);
+    CHECK(cache_get("/b", 2) == NULL);   /* never served; this caller renders */
+    cache_release(cache_put("/b", 2, cache_generation(), resp("new"), NULL, "\"e2\"", "", 10, 1, 7));
+    h = cache_get("/b", 2);
+    CHECK(h != NULL);
+    if (h) CHECK_STR(h->etag, "\"e2\"");
+    cache_release(h);
     CacheStats st;
     cache_stats(&st);
-    CHECK_INT(st.entries, 0);     /* the stale entry was dropped on sight */
+    CHECK_INT(st.entries, 1);     /* the stale entry was replaced */
 }
 
 TEST(test_render_that_raced_a_write_is_not_kept)
@@ -224,6 +231,42 @@ TEST(test_declaration_per_request)
     CHECK_INT(cache_request_declared(), 0);
 }
 
+/* After an invalidation one caller renders; another asking meanwhile waits
+ * for that render and gets the new page - or, should it wait too long,
+ * renders itself (NULL).  It never gets the invalidated page. */
+static void *second_reader(void *arg)
+{
+    (void)arg;
+    return cache_get("/w", 2);
+}
+
+TEST(test_readers_wait_for_one_render)
+{
+    cache_clear();
+    cache_release(put("/w", cache_generation(), 10));
+    cache_invalidate_article(7);             /* put() pages are article 7 */
+    CHECK(cache_get("/w", 2) == NULL);       /* we render */
+    uint64_t gen = cache_generation();
+    pthread_t t;
+    CHECK_INT(pthread_create(&t, NULL, second_reader, NULL), 0);
+    struct timespec ts = {0, 5 * 1000000L};
+    nanosleep(&ts, NULL);
+    cache_release(cache_put("/w", 2, gen, resp("new"), NULL, "\"w2\"", "", 10, 1, 7));
+    void *got = NULL;
+    pthread_join(t, &got);
+    CacheEntry *e = got;
+    if (e) CHECK_STR(e->etag, "\"w2\"");     /* the new page, never the old */
+    cache_release(e);
+    /* Given up (the page could not be kept): the waiter renders itself. */
+    cache_invalidate_article(7);
+    CHECK(cache_get("/w", 2) == NULL);
+    CHECK_INT(pthread_create(&t, NULL, second_reader, NULL), 0);
+    nanosleep(&ts, NULL);
+    cache_abandon("/w", 2);
+    pthread_join(t, &got);
+    CHECK(got == NULL);
+}
+
 int main(void)
 {
     t_prog = "unit_cache";
@@ -238,6 +281,7 @@ int main(void)
     RUN(test_unknown_scope_is_everything);
     RUN(test_scoped_render_that_raced_a_write);
     RUN(test_declaration_per_request);
+    RUN(test_readers_wait_for_one_render);
     cache_clear();
     return t_done();
 }
