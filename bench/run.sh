@@ -10,6 +10,9 @@
 #     bytes to nginx (own config in the temp dir, one port on 127.0.0.1);
 #  4. runs `wrk -t1 -c64 -d$DUR --latency` against nginx's static file and
 #     each hoidong page in turn, interleaved, for $ROUNDS rounds;
+#     the mixed read/write targets (article-mixed, article-mixed-other) read
+#     the seed article while bench/rating_paced.lua posts ~BENCH_WRITE_RATE
+#     (300) ratings/s to it or to 50 other articles;
 #  5. prints per target: requests/s, p50, p99 (medians over rounds) and the
 #     ratio to nginx (median of the per-round ratios), the server's resident
 #     memory after start-up and under load, and the start-up time.
@@ -245,6 +248,13 @@ for round in $(seq 1 "$ROUNDS"); do
     errs=$(awk '/Socket errors:/ { print }' <<<"$out")
     printf '   %-13s %10s req/s  p50 %7s ms  p99 %7s ms%s%s\n' "$name" "${rps:-0}" "$p50" "$p99" \
       "${bad:+  non-2xx/3xx: $bad}" "${errs:+  ($errs)}"
+    # comment.lua reuses the last code once the codes run out; the server
+    # refuses those (400).  Say how many were past the end of the codes, so
+    # they are not mistaken for caps or the code table (issue 7, item 4).
+    if [ "$name" = comment-post ] && [ -f "$BENCH_CODES" ]; then
+      past=$(( ${total:-0} - $(wc -l <"$BENCH_CODES") ))
+      [ "$past" -gt 0 ] && echo "   (comment-post: $past requests after the $(wc -l <"$BENCH_CODES") codes ran out)"
+    fi
     echo "$round $name ${rps:-0} $p50 $p99 ${bad:-0}" >>"$RAW"
   done
 done
@@ -293,7 +303,7 @@ RES="$B/bench/results.txt"
         if (!n) exit
         for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) { if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
           if (q[j] < q[i]) { t = q[i]; q[i] = q[j]; q[j] = t } }
-        printf "%s: reads %.2fx read-only (per round:", m, v[int((n + 1) / 2)]
+        printf "%s: reads %.2fx read-only (the rounds, sorted:", m, v[int((n + 1) / 2)]
         for (i = 1; i <= n; i++) printf " %.2f", v[i]; printf "), p99 median %.2f ms\n", q[int((n + 1) / 2)] }' "$RAW"
     [ -f "$TMP/writers.txt" ] && awk -v m="$m" '$2 == m { printf "  writer round %s: %s ratings/s, %s refused\n", $1, $3, $4 }' "$TMP/writers.txt"
   done
