@@ -13,7 +13,6 @@
 #include "auth.h"
 #include "config.h"
 #include "content.h"
-#include "http_cache.h"
 #include "layout.h"
 #include "log.h"
 #include "page.h"
@@ -145,7 +144,6 @@ int page_login_form(Req *r)
  * (throttled) or 400 (empty fields). */
 int page_login(Req *r)
 {
-    cache_unchanged();   /* a session is no public content */
     if (!auth_token_equal(login_cookie(r), req_form(r, "login_token")))
         return reply_error(r, 403, "Biểu mẫu đăng nhập đã hết hạn hoặc không hợp lệ. "
                                    "Vui lòng tải lại trang đăng nhập và thử lại.");
@@ -183,7 +181,6 @@ int page_login(Req *r)
 /* POST /quan-tri/dang-xuat - end the session.  Staff (editor+). */
 int page_logout(Req *r)
 {
-    cache_unchanged();   /* a session is no public content */
     if (r->user)
         audit(r->db, r->user->id, r->user->username, r->now, "logout", "user", r->user->id, "");
     auth_logout(r);
