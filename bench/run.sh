@@ -10,6 +10,9 @@
 #     bytes to nginx (own config in the temp dir, one port on 127.0.0.1);
 #  4. runs `wrk -t1 -c64 -d$DUR --latency` against nginx's static file and
 #     each hoidong page in turn, interleaved, for $ROUNDS rounds;
+#     the mixed read/write targets (article-mixed, article-mixed-other) read
+#     the seed article while bench/rating_paced.lua posts ~BENCH_WRITE_RATE
+#     (300) ratings/s to it or to 50 other articles;
 #  5. prints per target: requests/s, p50, p99 (medians over rounds) and the
 #     ratio to nginx (median of the per-round ratios), the server's resident
 #     memory after start-up and under load, and the start-up time.
@@ -126,6 +129,10 @@ done
 cmp -s <(curl -sf "http://127.0.0.1:$NPORT/article.html") "$TMP/nginx/www/article.html" \
   || { echo "bench: nginx does not serve the article copy" >&2; exit 1; }
 
+# The mixed read/write targets rate other articles too (article-mixed-other).
+OTHER_PATHS=$(sqlite3 "$HOIDONG_DB" "SELECT '/bai-viet/' || slug || '/danh-gia' FROM articles
+  WHERE is_sample = 0 AND id <> $ART_ID AND status = 'published' ORDER BY id LIMIT 50" | tr '\n' ' ')
+
 # POST targets: the anonymous form token is in every public page.
 CSRF=$(curl -sf "$BASE/bai-viet/$SLUG" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -n 1)
 export BENCH_ORIGIN="$BASE" BENCH_CSRF="$CSRF" BENCH_ARTICLE_ID="$ART_ID" BENCH_SLUG="$SLUG"
@@ -143,6 +150,8 @@ TARGETS=(
   "council|$BASE/hoi-dong/phuong-ba-dinh|"
   "search|$BASE/tim-kiem|bench/search.lua"
   "search-1|$BASE/tim-kiem|bench/search.lua|1"
+  "article-mixed|$BASE/bai-viet/$SLUG|"
+  "article-mixed-other|$BASE/bai-viet/$SLUG|"
   "rating-post|$BASE/bai-viet/$SLUG/danh-gia|bench/rating.lua"
   "comment-post|$BASE/bai-viet/$SLUG/binh-luan|bench/comment.lua"
 )
@@ -163,6 +172,7 @@ available() {
 # shorter (COMMENT_DUR) and gets CODES codes; should they run out, the rest
 # are refused (400) and show as non-2xx/3xx.
 COMMENT_DUR=${BENCH_COMMENT_DURATION:-2s}
+WRITE_RATE=${BENCH_WRITE_RATE:-300}
 CODES=${BENCH_CODES_COUNT:-19000}
 prepare_codes() {
   rm -f "$BENCH_CODES"
@@ -203,7 +213,32 @@ for round in $(seq 1 "$ROUNDS"); do
     [ "$name" = comment-post ] && d=$COMMENT_DUR
     args=(-t1 -c"${conns:-$CONNS}" -d"$d" --latency --timeout 5s)
     [ -n "$lua" ] && args+=(-s "$lua")
+    # Mixed read/write (issue 7): the same read of the seed article while a
+    # bounded writer (bench/rating_paced.lua, WRITE_RATE ratings/s) rates
+    # the seed article itself (article-mixed) or 50 other articles
+    # (article-mixed-other); compare with "article" (read-only) of the
+    # same round.
+    WPID=""
+    case $name in
+      article-mixed|article-mixed-other)
+        wpaths=""
+        [ "$name" = article-mixed-other ] && wpaths=$OTHER_PATHS
+        BENCH_RATE_PATHS=$wpaths BENCH_WRITE_RATE=$WRITE_RATE BENCH_WRITER_CONNS=8 \
+          timeout 120 wrk -t1 -c8 -d"$d" --latency --timeout 5s -s bench/rating_paced.lua \
+          "$BASE/bai-viet/$SLUG/danh-gia" >"$TMP/writer.txt" 2>&1 &
+        WPID=$!
+        ;;
+    esac
     out=$(timeout 120 wrk "${args[@]}" "$url" 2>&1) || true
+    if [ -n "$WPID" ]; then
+      wait "$WPID" || true
+      wtotal=$(awk '/requests in/ { print $1 }' "$TMP/writer.txt")
+      wsecs=$(awk '/requests in/ { sub(/s,?$/, "", $4); print $4 }' "$TMP/writer.txt")
+      wbad=$(awk '/Non-2xx or 3xx responses:/ { print $5 }' "$TMP/writer.txt")
+      wrps=$(awk -v n="${wtotal:-0}" -v b="${wbad:-0}" -v s="${wsecs:-0}" 'BEGIN { if (s > 0) printf "%.0f", (n - b) / s; else print 0 }')
+      echo "   ($name: writer $wrps ratings/s accepted, ${wbad:-0} refused)"
+      echo "$round $name $wrps ${wbad:-0}" >>"$TMP/writers.txt"
+    fi
     # Throughput counts only the answers that did what was asked (2xx/3xx):
     # a POST refused for a spent code is not a write.
     total=$(awk '/requests in/ { print $1 }' <<<"$out")
@@ -215,6 +250,13 @@ for round in $(seq 1 "$ROUNDS"); do
     errs=$(awk '/Socket errors:/ { print }' <<<"$out")
     printf '   %-13s %10s req/s  p50 %7s ms  p99 %7s ms%s%s\n' "$name" "${rps:-0}" "$p50" "$p99" \
       "${bad:+  non-2xx/3xx: $bad}" "${errs:+  ($errs)}"
+    # comment.lua reuses the last code once the codes run out; the server
+    # refuses those (400).  Say how many were past the end of the codes, so
+    # they are not mistaken for caps or the code table (issue 7, item 4).
+    if [ "$name" = comment-post ] && [ -f "$BENCH_CODES" ]; then
+      past=$(( ${total:-0} - $(wc -l <"$BENCH_CODES") ))
+      [ "$past" -gt 0 ] && echo "   (comment-post: $past requests after the $(wc -l <"$BENCH_CODES") codes ran out)"
+    fi
     echo "$round $name ${rps:-0} $p50 $p99 ${bad:-0}" >>"$RAW"
   done
 done
@@ -256,6 +298,17 @@ RES="$B/bench/results.txt"
   awk -v a="$RSS_START" -v b="${RSS_LOAD:-0}" -v c="${HWM:-0}" 'BEGIN {
     printf "memory: VmRSS after start-up %.1f MB; under load max VmRSS %.1f MB, VmHWM %.1f MB\n", a / 1024, b / 1024, c / 1024 }'
   echo "largest VmRSS per target: $RSS_BY"
+  # Mixed read/write against read-only, per round, then the median.
+  for m in article-mixed article-mixed-other; do
+    awk -v m="$m" '$2 == "article" { ro[$1] = $3 } $2 == m { mx[$1] = $3; p99[$1] = $5 }
+      END { n = 0; for (r in mx) if (ro[r] > 0) { v[++n] = mx[r] / ro[r]; q[n] = p99[r] }
+        if (!n) exit
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) { if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+          if (q[j] < q[i]) { t = q[i]; q[i] = q[j]; q[j] = t } }
+        printf "%s: reads %.2fx read-only (the rounds, sorted:", m, v[int((n + 1) / 2)]
+        for (i = 1; i <= n; i++) printf " %.2f", v[i]; printf "), p99 median %.2f ms\n", q[int((n + 1) / 2)] }' "$RAW"
+    [ -f "$TMP/writers.txt" ] && awk -v m="$m" '$2 == m { printf "  writer round %s: %s ratings/s, %s refused\n", $1, $3, $4 }' "$TMP/writers.txt"
+  done
   echo "start-up: median ${STARTUP_MS} ms (exec to first /healthz 200, 5 runs)"
   echo "council pages rendered in-process, uncached (bench/council_render 200; goal < 5 ms):"
   "$B/bench/council_render" 200 2>/dev/null | sed 's/^/  /'

@@ -261,6 +261,11 @@ int comment_list_public(Db *db, Arena *a, int64_t article_id, Comment **out, siz
     return read_rows(st, a, 0, out, n);
 }
 
+int64_t comment_article_id(Db *db, int64_t comment_id)
+{
+    return db_int(db, -1, "SELECT article_id FROM comments WHERE id = ?1", "l", comment_id);
+}
+
 int64_t comment_count_public(Db *db, int64_t article_id)
 {
     return db_int(db, -1,

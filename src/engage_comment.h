@@ -84,6 +84,10 @@ typedef struct Comment {
  * (replies have parent_id != 0).  *out in the arena.  0, or -1 on error. */
 int comment_list_public(Db *db, Arena *a, int64_t article_id, Comment **out, size_t *n);
 
+/* The article a comment belongs to, 0 for an unknown comment, -1 on error
+ * (the pages use it to say which cached page a moderation changed). */
+int64_t comment_article_id(Db *db, int64_t comment_id);
+
 /* Number of approved comments (replies included) of an article; -1 on error. */
 int64_t comment_count_public(Db *db, int64_t article_id);
 

@@ -16,15 +16,27 @@
 #include <string.h>
 #include <time.h>
 #include "http_cache.h"
+#include "tuning.h"
 
 #define BUCKETS 4096            /* power of two */
+/* The scope table: the generation of the last invalidation of each scope.
+ * Slot 0 is "sidebar", 1 "lists", the others articles (id hashed). */
+#define SCOPE_SLOTS 4096
+#define SLOT_SIDEBAR 0
+#define SLOT_LISTS 1
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t renewed = PTHREAD_COND_INITIALIZER;   /* a key was stored or given up */
 static CacheEntry *table[BUCKETS];
 static CacheEntry *lru_head, *lru_tail;    /* head = most recently used */
 static size_t total_bytes, nentries;
 static uint64_t n_hits, n_misses;
-static uint64_t generation = 1;            /* atomic */
+static uint64_t generation = 1;            /* atomic; written under mu */
+static uint64_t all_last;                  /* generation of the last cache_bump (mu) */
+static uint64_t scope_last[SCOPE_SLOTS];   /* ... of each scope's last invalidation (mu) */
+static uint64_t n_bumps, n_scoped;
+static _Thread_local int declared;         /* this thread's handler named its scope */
+static uint64_t render_serial;             /* atomic; test build only */
 
 static int64_t now_ms(void)
 {
@@ -45,9 +57,64 @@ static uint64_t hash_key(const char *k, size_t n)
     return h;
 }
 
+static unsigned article_slot(int64_t id)
+{
+    return 2 + (unsigned)((uint64_t)id % (SCOPE_SLOTS - 2));
+}
+
+/* A new generation for slot (or for everything when slot < 0). */
+static void invalidate_slot(int slot)
+{
+    pthread_mutex_lock(&mu);
+    uint64_t g = __atomic_add_fetch(&generation, 1, __ATOMIC_SEQ_CST);
+    if (slot < 0) {
+        all_last = g;
+        n_bumps++;
+    } else {
+        scope_last[slot] = g;
+        n_scoped++;
+    }
+    pthread_mutex_unlock(&mu);
+}
+
 void cache_bump(void)
 {
-    __atomic_add_fetch(&generation, 1, __ATOMIC_SEQ_CST);
+    invalidate_slot(-1);
+}
+
+void cache_invalidate(const char *scope)
+{
+    declared = 1;
+    int slot = -1;
+    if (scope && !strcmp(scope, "sidebar")) slot = SLOT_SIDEBAR;
+    else if (scope && !strcmp(scope, "lists")) slot = SLOT_LISTS;
+    else if (scope && !strncmp(scope, "article:", 8)) {
+        char *end = NULL;
+        long long id = strtoll(scope + 8, &end, 10);
+        if (end != scope + 8 && !*end && id > 0) slot = (int)article_slot(id);
+    }
+    invalidate_slot(slot);    /* unknown scope or "all": everything */
+}
+
+void cache_invalidate_article(int64_t id)
+{
+    declared = 1;
+    invalidate_slot(id > 0 ? (int)article_slot(id) : -1);
+}
+
+void cache_unchanged(void)
+{
+    declared = 1;
+}
+
+void cache_request_begin(void)
+{
+    declared = 0;
+}
+
+int cache_request_declared(void)
+{
+    return declared;
 }
 
 uint64_t cache_generation(void)
@@ -95,6 +162,13 @@ static void entry_remove(CacheEntry *e)
     if (--e->refs == 0) entry_free(e);
 }
 
+/* Whether entry e (made from reads that began at e->gen) is still exact:
+ * nothing it shows was invalidated after that (mutex held). */
+static int entry_current(const CacheEntry *e)
+{
+    return all_last <= e->gen && scope_last[e->scope[0]] <= e->gen && scope_last[e->scope[1]] <= e->gen;
+}
+
 static CacheEntry *find(uint64_t h, const char *key, size_t keylen)
 {
     for (CacheEntry *e = table[h & (BUCKETS - 1)]; e; e = e->hnext)
@@ -102,16 +176,48 @@ static CacheEntry *find(uint64_t h, const char *key, size_t keylen)
     return NULL;
 }
 
+/* Deadline (CLOCK_REALTIME, for pthread_cond_timedwait) ms from now. */
+static struct timespec deadline_in(int ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    ts.tv_sec += ms / 1000 + ts.tv_nsec / 1000000000L;
+    ts.tv_nsec %= 1000000000L;
+    return ts;
+}
+
 CacheEntry *cache_get(const char *key, size_t keylen)
 {
     uint64_t h = hash_key(key, keylen);
-    uint64_t gen = cache_generation();
     int64_t now = now_ms();
+    struct timespec until = {0, 0};
+    int waited = 0;
     pthread_mutex_lock(&mu);
-    CacheEntry *e = find(h, key, keylen);
-    if (e && e->gen != gen) {
-        entry_remove(e);      /* content changed since it was rendered */
-        e = NULL;
+    CacheEntry *e;
+    for (;;) {
+        e = find(h, key, keylen);
+        if (!e || entry_current(e)) break;
+        /* Invalidated: never served.  The first caller renders the page
+         * again (renew_ms marks it); the others wait for that render
+         * instead of all rendering the same page at once after every
+         * write, and render themselves only when it takes too long.  The
+         * render they wait for began after the invalidation, so it shows
+         * the write. */
+        now = now_ms();
+        if (e->renew_ms == 0 || now - e->renew_ms > CACHE_RENEW_WAIT_MS) {
+            e->renew_ms = now;
+            e = NULL;
+            break;
+        }
+        if (!waited) {
+            until = deadline_in(CACHE_RENEW_WAIT_MS);
+            waited = 1;
+        }
+        if (pthread_cond_timedwait(&renewed, &mu, &until) != 0) {
+            e = NULL;         /* too long: render ourselves */
+            break;
+        }
     }
     if (e && now - e->born_ms > CACHE_TTL_MS &&
         (e->refresh_ms == 0 || now - e->refresh_ms > CACHE_TTL_MS)) {
@@ -128,6 +234,18 @@ CacheEntry *cache_get(const char *key, size_t keylen)
     }
     pthread_mutex_unlock(&mu);
     return e;
+}
+
+void cache_abandon(const char *key, size_t keylen)
+{
+    uint64_t h = hash_key(key, keylen);
+    pthread_mutex_lock(&mu);
+    CacheEntry *e = find(h, key, keylen);
+    if (e && e->renew_ms) {
+        e->renew_ms = 0;      /* the next caller renders */
+        pthread_cond_broadcast(&renewed);
+    }
+    pthread_mutex_unlock(&mu);
 }
 
 void cache_release(CacheEntry *e)
@@ -159,11 +277,28 @@ CacheEntry *cache_put(const char *key, size_t keylen, uint64_t gen, struct MHD_R
     e->bytes = bytes;
     e->visit_page = visit_page;
     e->visit_article = visit_article;
+    e->scope[0] = SLOT_SIDEBAR;
+    e->scope[1] = (uint16_t)(visit_article > 0 ? article_slot(visit_article) : SLOT_LISTS);
     e->born_ms = now_ms();
     e->refs = 1;              /* the caller's */
+    if (tuning->build) {
+        /* Test build: every rendered page carries its own serial, so a test
+         * tells a cache hit (same serial as before) from a fresh render.
+         * The shipped server never sends it. */
+        char serial[24];
+        snprintf(serial, sizeof serial, "%llu",
+                 (unsigned long long)__atomic_add_fetch(&render_serial, 1, __ATOMIC_RELAXED));
+        MHD_add_response_header(resp, "X-Hoidong-Render", serial);
+        if (resp_gz) MHD_add_response_header(resp_gz, "X-Hoidong-Render", serial);
+    }
     pthread_mutex_lock(&mu);
-    if (gen != cache_generation() || bytes > CACHE_MAX_BYTES / 4) {
+    if (!entry_current(e) || bytes > CACHE_MAX_BYTES / 4) {
         e->dead = 1;          /* private: freed by the caller's release */
+        CacheEntry *stale = find(e->hash, key, keylen);
+        if (stale && stale->renew_ms) {
+            stale->renew_ms = 0;   /* waiters: the next one renders */
+            pthread_cond_broadcast(&renewed);
+        }
         pthread_mutex_unlock(&mu);
         return e;
     }
@@ -177,6 +312,7 @@ CacheEntry *cache_put(const char *key, size_t keylen, uint64_t gen, struct MHD_R
     total_bytes += bytes;
     nentries++;
     while (total_bytes > CACHE_MAX_BYTES && lru_tail && lru_tail != e) entry_remove(lru_tail);
+    if (old) pthread_cond_broadcast(&renewed);
     pthread_mutex_unlock(&mu);
     return e;
 }
@@ -196,6 +332,8 @@ void cache_stats(CacheStats *out)
     out->misses = n_misses;
     out->entries = nentries;
     out->bytes = total_bytes;
+    out->bumps = n_bumps;
+    out->scoped = n_scoped;
     pthread_mutex_unlock(&mu);
     out->generation = cache_generation();
 }

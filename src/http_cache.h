@@ -7,13 +7,40 @@
  * same key from memory without running the handler.  Requests carrying a
  * session cookie never use it.
  *
- * Invalidation is exact: every entry records the content generation at
- * which its handler STARTED; cache_bump() (called after every state-changing
- * request, see http_server.c) makes all older entries misses.  Pages also
- * show live figures ("Online", visit totals) and time-dependent content
- * (scheduled articles going live), so entries also expire after
- * CACHE_TTL_MS; an expired entry of the current generation is still served
- * while ONE request renders its replacement (no stampede).
+ * Invalidation is exact and scoped.  A write says what it changed, after
+ * its COMMIT, with cache_invalidate(scope):
+ *   "article:<id>"  that article's own pages (its rating, its comments);
+ *   "lists"         the pages that list articles (home, categories,
+ *                   documents) - today none shows live figures, but a
+ *                   comment approval declares it so that a list showing
+ *                   counts later stays fresh;
+ *   "sidebar"       every page with the layout's sidebar (current poll and
+ *                   its voter count, website links, visit totals);
+ *   "all"           everything (cache_bump()).
+ * An entry's scopes are derived when it is stored: every page has the
+ * sidebar; a page that counts as a view of article X (Req.visit_article)
+ * is "article:X", any other cached page is "lists".  A request that wrote
+ * and named no scope is covered by the server: every accepted POST
+ * (status < 400) whose handler called neither cache_invalidate*() nor
+ * cache_unchanged() bumps everything, so a forgotten call costs speed,
+ * never a stale page.
+ *
+ * The race rule: cache_generation() is read BEFORE the handler runs and
+ * stored with the entry; every invalidation takes a new generation number
+ * and records it for its scope, so an entry made from a read that started
+ * before a write's invalidation is never kept nor served.  Scopes live in
+ * a fixed table (articles hashed into it): two articles sharing a slot
+ * only cost each other a miss.
+ *
+ * After an invalidation the first request for a page renders it again and
+ * the others asking for the same page meanwhile wait for that render (at
+ * most CACHE_RENEW_WAIT_MS) rather than each rendering it: a rated article
+ * read by many is rendered once per rating, not once per reader.
+ *
+ * Pages also show live figures ("Online", visit totals) and time-dependent
+ * content (scheduled articles going live), so entries also expire after
+ * CACHE_TTL_MS; an expired entry still valid otherwise is served while ONE
+ * request renders its replacement (no stampede).
  *
  * Memory: at most CACHE_MAX_BYTES of bodies, least recently used evicted.
  * All functions are thread-safe. */
@@ -27,7 +54,8 @@ struct MHD_Response;
 enum {
     CACHE_TTL_MS = 5000,                 /* freshness of an entry */
     CACHE_MAX_BYTES = 16 * 1024 * 1024,  /* bodies (identity + gzip) held at most */
-    CACHE_MAX_KEY = 1024                 /* longer path+query: not cached */
+    CACHE_MAX_KEY = 1024,                /* longer path+query: not cached */
+    CACHE_RENEW_WAIT_MS = 100            /* wait at most this for another's render */
 };
 
 typedef struct CacheEntry {
@@ -40,16 +68,33 @@ typedef struct CacheEntry {
     /* private */
     struct CacheEntry *hnext, *prev, *next;
     uint64_t hash, gen;
+    uint16_t scope[2];                  /* slots in the scope table (see http_cache.c) */
     int64_t born_ms;
     size_t bytes;
     int refs, dead;
     int64_t refresh_ms;                 /* when a refresh of an expired entry began */
+    int64_t renew_ms;                   /* when a render replacing an invalidated one began */
     char *key;
     size_t keylen;
 } CacheEntry;
 
 /* Invalidate every cached page (a content write committed). */
 void cache_bump(void);
+/* Invalidate the pages of one scope ("article:<id>", "lists", "sidebar",
+ * "all"; anything else counts as "all").  Call it after the write's COMMIT,
+ * from the handler that wrote; it also declares the request's scope (see
+ * cache_request_declared). */
+void cache_invalidate(const char *scope);
+/* cache_invalidate("article:<id>"). */
+void cache_invalidate_article(int64_t id);
+/* Declare that this request's write changes no cached page (a comment
+ * waiting for moderation, a sign-in): the server then does not bump. */
+void cache_unchanged(void);
+/* Per worker thread, around one handler (http_server.c): begin clears the
+ * declaration; declared says whether the handler called cache_invalidate*
+ * or cache_unchanged since. */
+void cache_request_begin(void);
+int cache_request_declared(void);
 /* The current content generation (read before running a handler). */
 uint64_t cache_generation(void);
 
@@ -60,6 +105,9 @@ uint64_t cache_generation(void);
  * one caller chosen to refresh it. */
 CacheEntry *cache_get(const char *key, size_t keylen);
 void cache_release(CacheEntry *e);
+/* After a cache_get miss the caller could not offer a page for key (not
+ * cacheable, an error status): callers waiting for it render themselves. */
+void cache_abandon(const char *key, size_t keylen);
 
 /* Store a rendered page for key made at generation gen (the value of
  * cache_generation() before the handler ran).  Takes ownership of the
@@ -77,7 +125,10 @@ CacheEntry *cache_put(const char *key, size_t keylen, uint64_t gen, struct MHD_R
 void cache_clear(void);
 
 /* Counters for tests and the bench: hits, misses, stored entries, bytes. */
-typedef struct CacheStats { uint64_t hits, misses, entries, bytes, generation; } CacheStats;
+typedef struct CacheStats {
+    uint64_t hits, misses, entries, bytes, generation;
+    uint64_t bumps, scoped;            /* whole-cache and scoped invalidations */
+} CacheStats;
 void cache_stats(CacheStats *out);
 
 #endif

@@ -633,18 +633,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return respond_cached(r, e);
         }
     }
+    cache_request_begin();    /* the handler may declare what its write changed */
     int status = dispatch(r, ri->route, ri->route_status);
     if (status < 100 || status > 599) {
         log_error("handler for %s returned status %d [incident %s]", r->path, status, r->incident);
         buf_reset(&r->out);
         status = reply_error(r, 500, NULL);
     }
-    /* Every content write arrives as a POST: once its handler has answered
-     * (after the commit), cached pages are stale.  Refused requests
-     * (4xx/5xx) changed nothing, so a flood of them cannot empty the cache. */
-    if (!strcmp(r->method, "POST") && status < 400) cache_bump();
+    /* Every content write arrives as a POST.  A handler that wrote names
+     * what it changed (cache_invalidate, after its commit) or that nothing
+     * cached changed (cache_unchanged); an accepted POST that declared
+     * neither makes every cached page stale, so a forgotten declaration
+     * never serves a stale page.  Refused requests (4xx/5xx) changed
+     * nothing, so a flood of them cannot empty the cache. */
+    if (!strcmp(r->method, "POST") && status < 400 && !cache_request_declared()) cache_bump();
     if (http_after_hook) http_after_hook(r, status);
     if (cache_req && page_cache_storable(r, status)) return respond_cached(r, page_cache_store(r, &key, gen));
+    if (cache_req) cache_abandon(key.data, key.len);
     return respond(r, status);
 }
 

@@ -23,6 +23,7 @@
 #include "content.h"
 #include "db.h"
 #include "http.h"
+#include "http_cache.h"
 #include "layout.h"
 #include "md.h"
 #include "page.h"
@@ -518,6 +519,7 @@ int page_admin_article_save(Req *r)
  * (article.html inside the admin chrome).  Nothing is saved. */
 int page_admin_article_preview(Req *r)
 {
+    cache_unchanged();   /* nothing is saved */
     Arena *a = r->arena;
     const char *title = page_echo(a, req_form(r, "title"));
     const char *summary = page_echo(a, req_form(r, "summary"));

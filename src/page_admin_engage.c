@@ -22,6 +22,7 @@
 #include "db.h"
 #include "engage_poll.h"
 #include "http.h"
+#include "http_cache.h"
 #include "layout.h"
 #include "log.h"
 #include "page.h"
@@ -194,6 +195,7 @@ int page_admin_poll_save(Req *r)
         if (err && !strcmp(err, "Không tìm thấy cuộc bình chọn.")) return reply_error(r, 404, err);
         return render_polls(r, 400, &f, err);
     }
+    cache_invalidate("sidebar");   /* the current poll is a sidebar block */
     return reply_redirect(r, "/quan-tri/binh-chon?ok=luu");
 }
 
@@ -212,6 +214,7 @@ int page_admin_poll_status(Req *r)
         PollForm f = {0};
         return render_polls(r, 400, &f, err);
     }
+    cache_invalidate("sidebar");   /* the current poll is a sidebar block */
     return reply_redirect(r, "/quan-tri/binh-chon?ok=trang-thai");
 }
 
@@ -295,6 +298,7 @@ int page_admin_link_save(Req *r)
         if (err && !strcmp(err, "Không tìm thấy liên kết.")) return reply_error(r, 404, err);
         return render_links(r, 400, &f, err);
     }
+    cache_invalidate("sidebar");   /* the links are a sidebar block */
     return reply_redirect(r, "/quan-tri/lien-ket?ok=luu");
 }
 
@@ -305,6 +309,7 @@ int page_admin_link_delete(Req *r)
     if (link_delete(r->db, page_arg_id(r, 0), r->user ? r->user->id : 0, r->user ? r->user->username : NULL,
                     r->now, &err) != 0)
         return reply_error(r, err && !strcmp(err, "Không tìm thấy liên kết.") ? 404 : 500, err);
+    cache_invalidate("sidebar");   /* the links are a sidebar block */
     return reply_redirect(r, "/quan-tri/lien-ket?ok=xoa");
 }
 
@@ -319,6 +324,7 @@ int page_admin_link_move(Req *r)
     if (link_move(r->db, page_arg_id(r, 0), dir, r->user ? r->user->id : 0, r->user ? r->user->username : NULL,
                   r->now, &err) != 0)
         return reply_error(r, err && !strcmp(err, "Không tìm thấy liên kết.") ? 404 : 500, err);
+    cache_invalidate("sidebar");   /* the links are a sidebar block */
     return reply_redirect(r, "/quan-tri/lien-ket?ok=di-chuyen");
 }
 
@@ -609,5 +615,6 @@ int page_admin_stats_base(Req *r)
         db_rollback(db);
         return reply_error(r, 500, NULL);
     }
+    cache_invalidate("sidebar");   /* the visit total is a sidebar block */
     return reply_redirect(r, "/quan-tri/thong-ke?ok=1");
 }

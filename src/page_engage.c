@@ -37,6 +37,7 @@
 #include "engage_comment.h"
 #include "engage_rating.h"
 #include "http.h"
+#include "http_cache.h"
 #include "layout.h"
 #include "page.h"
 #include "page_util.h"
@@ -204,6 +205,7 @@ int page_rating(Req *r)
         (rc = writer_rating_put(r->db, id, key, (int)stars, r->now, 0, &count, &sum)) < 0)   /* group commit */
         return rating_fail(r, 500, "Hệ thống gặp sự cố, vui lòng thử lại sau.");
     if (rc == RATING_BAD) return rating_fail(r, 400, "Vui lòng chọn số sao từ 1 đến 5.");
+    cache_invalidate_article(id);   /* committed: only this article's figures changed */
     if (wants_json(r)) {
         Buf b;
         buf_init(&b, r->arena);
@@ -319,6 +321,7 @@ int page_comment_post(Req *r)
     const char *body = req_form(r, "noi_dung"), *honey = req_form(r, "website");
     const char *cid = req_form(r, "ma_id"), *code = req_form(r, "ma_xac_thuc");
     const char *done_url = arena_printf(a, "%s?bl=1#binh-luan", article_path(a, slug));
+    cache_unchanged();   /* a new comment waits for moderation: no public page shows it */
     CommentView v = {page_echo(a, name), page_echo(a, email), page_echo(a, body),
                      NULL, NULL, NULL, NULL, NULL};
 
@@ -496,6 +499,28 @@ int page_admin_comments(Req *r)
     return reply_page(r, 200, "admin_comments", "Kiểm duyệt bình luận", ctx);
 }
 
+/* The cached pages a moderation of comments ids[0..n) changed, after its
+ * commit: each one's article (its comment list and count) and the lists
+ * (should a list show comment counts).  Many at once: everything. */
+static void comments_changed(Req *r, const int64_t *ids, size_t n)
+{
+    if (n > 64) {
+        cache_bump();
+        cache_unchanged();   /* declared: bumped above */
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int64_t art = comment_article_id(r->db, ids[i]);
+        if (art < 0) {       /* cannot tell which: everything */
+            cache_bump();
+            cache_unchanged();
+            return;
+        }
+        if (art > 0) cache_invalidate_article(art);
+    }
+    cache_invalidate("lists");
+}
+
 /* POST /quan-tri/binh-luan/xu-ly - set the status of the selected comments:
  * hanh_dong = approved|rejected|spam|pending, one or more `id` fields,
  * trang_thai (the queue filter to return to), csrf.  Audited per comment.
@@ -523,6 +548,7 @@ int page_admin_comment_action(Req *r)
     int changed = comment_moderate(r->db, ids, n, action, r->user ? r->user->id : 0,
                                    r->user ? r->user->username : NULL, r->now);
     if (changed < 0) return reply_error(r, 500, NULL);
+    comments_changed(r, ids, n);
     return reply_redirect(r, arena_printf(r->arena, "/quan-tri/binh-luan?trang-thai=%s&xong=%d",
                                           queue_filter(r, "trang_thai"), changed));
 }
@@ -543,6 +569,8 @@ int page_admin_comment_reply(Req *r)
                       r->user ? r->user->username : NULL, r->user ? r->user->display_name : NULL,
                       r->now, NULL, &err) != 0)
         return reply_error(r, 400, err);
+    int64_t pid = parent;
+    comments_changed(r, &pid, 1);
     return reply_redirect(r, arena_printf(r->arena, "/quan-tri/binh-luan?trang-thai=%s&tra-loi=1",
                                           queue_filter(r, "trang_thai")));
 }

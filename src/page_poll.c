@@ -21,6 +21,7 @@
 #include "engage.h"
 #include "engage_poll.h"
 #include "http.h"
+#include "http_cache.h"
 #include "layout.h"
 #include "page.h"
 #include "page_util.h"
@@ -193,6 +194,7 @@ int page_poll_vote(Req *r)
 
     switch (writer_poll_vote(r->db, id, key, opts, n, r->now)) {   /* group commit */
     case POLL_VOTE_OK:
+        cache_invalidate("sidebar");   /* the voter count every sidebar shows */
         return reply_redirect(r, arena_printf(r->arena, "/binh-chon/%lld?ok=1", (long long)id));
     case POLL_VOTE_ALREADY:
         return render_poll(r, 409, id, "Bạn đã bình chọn cho câu hỏi này.", NULL);

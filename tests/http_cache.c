@@ -26,6 +26,41 @@ static long rating_count(const char *html)
     return n;
 }
 
+/* The render serial of a cached page (test build header X-Hoidong-Render):
+ * the same serial as before means the answer came from the cache; a new
+ * one means the page was rendered again.  0 when absent. */
+static unsigned long long render_of(TResp *res)
+{
+    char *h = tc_header(res, "X-Hoidong-Render");
+    unsigned long long v = h ? strtoull(h, NULL, 10) : 0;
+    free(h);
+    return v;
+}
+
+/* The path of a visible article other than SEED_URL, from the home page
+ * (malloc'd, NULL when none). */
+static char *other_article(TClient *c, const char *not_this)
+{
+    TResp *res = tc_get(c, "/");
+    const char *p = res->body;
+    while (p && (p = strstr(p, "href=\"/bai-viet/")) != NULL) {
+        p += 6;
+        const char *q = strchr(p, '"');
+        if (!q) break;
+        size_t n = (size_t)(q - p);
+        if (strncmp(p, SEED_URL, n) != 0 && (!not_this || strncmp(p, not_this, n) != 0 ||
+                                             strlen(not_this) != n) &&
+            !memchr(p + 10, '/', n - 10) && !memchr(p, '?', n)) {
+            char *s = malloc(n + 1);
+            memcpy(s, p, n);
+            s[n] = 0;
+            return s;
+        }
+        p = q;
+    }
+    return NULL;
+}
+
 TEST(test_repeat_is_identical)
 {
     TClient *c = tc_new(&srv);
@@ -141,6 +176,133 @@ TEST(test_staff_pages_are_their_own)
     tc_free(adm);
 }
 
+/* A rating changes one article's figures: that article's page shows them
+ * on the next GET, while another article's page and the home page are
+ * still answered from the cache (issue 7, item 3). */
+TEST(test_rating_keeps_other_pages_cached)
+{
+    TClient *c = tc_new(&srv);
+    char *b_url = other_article(c, NULL);
+    CHECK(b_url != NULL);
+    if (!b_url) { tc_free(c); return; }
+    TResp *res = tc_get(c, b_url);
+    CHECK_INT(res->status, 200);
+    unsigned long long b1 = render_of(res);
+    CHECK(b1 != 0);
+    res = tc_get(c, b_url);
+    CHECK(render_of(res) == b1);          /* a hit: the header tells */
+    res = tc_get(c, "/");
+    unsigned long long h1 = render_of(res);
+    res = tc_get(c, SEED_URL);
+    long before = rating_count(res->body);
+    char *csrf = tc_input_value(res->body, "csrf");
+    CHECK(csrf != NULL);
+    res = tc_post(c, SEED_URL "/danh-gia", "csrf", csrf ? csrf : "", "sao", "4", NULL);
+    CHECK_INT(res->status, 303);
+    res = tc_get(c, SEED_URL);
+    CHECK_INT(rating_count(res->body), before + 1);
+    res = tc_get(c, b_url);
+    CHECK_INT(res->status, 200);
+    CHECK(render_of(res) == b1);          /* still the cached page */
+    res = tc_get(c, "/");
+    CHECK(render_of(res) == h1);
+    free(csrf);
+    free(b_url);
+    tc_free(c);
+}
+
+/* The id of the newest pending comment, from the moderation queue. */
+static long long newest_pending(TClient *adm)
+{
+    TResp *res = tc_get(adm, "/quan-tri/binh-luan?trang-thai=pending");
+    const char *p = res->body ? strstr(res->body, "name=\"id\" value=\"") : NULL;
+    return p ? strtoll(p + strlen("name=\"id\" value=\""), NULL, 10) : 0;
+}
+
+/* A comment approval shows on its article at once (the count in the
+ * heading and the text), and an unrelated article stays cached. */
+TEST(test_comment_approval_shows_at_once)
+{
+    TClient *anon = tc_new(&srv), *adm = tc_new(&srv);
+    CHECK_INT(tc_login(adm, "admin", TS_ADMIN_PASSWORD), 0);
+    char *b_url = other_article(anon, NULL);
+    CHECK(b_url != NULL);
+    if (!b_url) { tc_free(anon); tc_free(adm); return; }
+    TResp *res = tc_get(anon, b_url);
+    unsigned long long b1 = render_of(res);
+    res = tc_get(anon, SEED_URL);
+    CHECK_NOT_CONTAINS(res->body, "Ý kiến về bộ đệm trang đã được duyệt");
+    /* A new comment waits for moderation: it changes no public page. */
+    res = tc_get(anon, SEED_URL "/gui-binh-luan");
+    CHECK_INT(res->status, 200);
+    char *cid = tc_input_value(res->body, "ma_id");
+    char *csrf = tc_input_value(res->body, "csrf");
+    CHECK(cid != NULL && csrf != NULL);
+    char peek[128];
+    snprintf(peek, sizeof peek, "/xac-thuc/%s/thu-nghiem", cid ? cid : "x");
+    res = tc_get(anon, peek);
+    CHECK_INT(res->status, 200);
+    char *code = strdup(res->body ? res->body : "");
+    res = tc_post(anon, SEED_URL "/binh-luan", "csrf", csrf ? csrf : "", "ho_ten", "Bạn đọc",
+                  "email", "", "noi_dung", "Ý kiến về bộ đệm trang đã được duyệt",
+                  "ma_id", cid ? cid : "", "ma_xac_thuc", code, "website", "", NULL);
+    CHECK_INT(res->status, 303);
+    res = tc_get(anon, SEED_URL);
+    unsigned long long a1 = render_of(res);
+    res = tc_get(anon, SEED_URL);
+    CHECK(render_of(res) == a1);
+    long long id = newest_pending(adm);
+    CHECK(id > 0);
+    char ids[32];
+    snprintf(ids, sizeof ids, "%lld", id);
+    res = tc_post(adm, "/quan-tri/binh-luan/xu-ly", "csrf", adm->csrf, "hanh_dong", "approved",
+                  "id", ids, "trang_thai", "pending", NULL);
+    CHECK_INT(res->status, 303);
+    res = tc_get(anon, SEED_URL);
+    CHECK_CONTAINS(res->body, "Ý kiến về bộ đệm trang đã được duyệt");
+    res = tc_get(anon, b_url);
+    CHECK(render_of(res) == b1);
+    free(code), free(cid), free(csrf), free(b_url);
+    tc_free(anon);
+    tc_free(adm);
+}
+
+/* A POST that writes no public content (the article preview) keeps the
+ * cache; a POST whose handler names no scope still empties all of it. */
+TEST(test_undeclared_post_invalidates_everything)
+{
+    TClient *anon = tc_new(&srv), *adm = tc_new(&srv);
+    CHECK_INT(tc_login(adm, "admin", TS_ADMIN_PASSWORD), 0);
+    char *b_url = other_article(anon, NULL);
+    CHECK(b_url != NULL);
+    if (!b_url) { tc_free(anon); tc_free(adm); return; }
+    TResp *res = tc_get(anon, b_url);
+    unsigned long long b1 = render_of(res);
+    res = tc_get(anon, "/van-ban");
+    unsigned long long d1 = render_of(res);
+    res = tc_get(anon, "/van-ban");
+    CHECK(render_of(res) == d1);
+    /* Sign-in and the article preview write no public content. */
+    res = tc_post(adm, "/quan-tri/bai-viet/xem-truoc", "csrf", adm->csrf, "title", "Xem trước",
+                  "body", "Nội dung.", NULL);
+    CHECK(res->status < 400);
+    res = tc_get(anon, b_url);
+    CHECK(render_of(res) == b1);
+    /* An undeclared accepted POST: the user list's save with a new account
+     * (the account appears on no public page; the default holds anyway). */
+    res = tc_post(adm, "/quan-tri/nguoi-dung/luu", "csrf", adm->csrf, "action", "create",
+                  "username", "bientap-bodem", "display_name", "Biên tập bộ đệm",
+                  "password", "Mật-khẩu-bộ-đệm-2026", "role", "editor", NULL);
+    CHECK_INT(res->status, 303);
+    res = tc_get(anon, b_url);
+    CHECK(render_of(res) != b1);
+    res = tc_get(anon, "/van-ban");
+    CHECK(render_of(res) != d1);
+    free(b_url);
+    tc_free(anon);
+    tc_free(adm);
+}
+
 int main(void)
 {
     t_prog = "http_cache";
@@ -152,6 +314,9 @@ int main(void)
     RUN(test_rating_shows_at_once);
     RUN(test_new_article_shows_at_once);
     RUN(test_staff_pages_are_their_own);
+    RUN(test_rating_keeps_other_pages_cached);
+    RUN(test_comment_approval_shows_at_once);
+    RUN(test_undeclared_post_invalidates_everything);
     ts_stop(&srv);
     return t_done();
 }

@@ -1,9 +1,12 @@
 /* unit_cache.c - the rendered-page cache (src/http_cache.c): hits,
  * invalidation by generation, renders that raced a write, the byte cap
  * with LRU eviction, and entries that stay valid while a reader holds
- * them after they left the table (ASan checks the memory). */
+ * them after they left the table (ASan checks the memory), and scoped
+ * invalidation (one article, the lists, the sidebar, unknown = all). */
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 #include "http_cache.h"
 #include "t.h"
 
@@ -52,10 +55,15 @@ TEST(test_bump_invalidates)
     CHECK(h != NULL);
     cache_release(h);
     cache_bump();
-    CHECK(cache_get("/b", 2) == NULL);
+    CHECK(cache_get("/b", 2) == NULL);   /* never served; this caller renders */
+    cache_release(cache_put("/b", 2, cache_generation(), resp("new"), NULL, "\"e2\"", "", 10, 1, 7));
+    h = cache_get("/b", 2);
+    CHECK(h != NULL);
+    if (h) CHECK_STR(h->etag, "\"e2\"");
+    cache_release(h);
     CacheStats st;
     cache_stats(&st);
-    CHECK_INT(st.entries, 0);     /* the stale entry was dropped on sight */
+    CHECK_INT(st.entries, 1);     /* the stale entry was replaced */
 }
 
 TEST(test_render_that_raced_a_write_is_not_kept)
@@ -137,6 +145,128 @@ TEST(test_held_entry_outlives_removal)
     }
 }
 
+/* A page of article `art` (0: a list page), stored at the current generation. */
+static void put_page(const char *key, int64_t art)
+{
+    cache_release(cache_put(key, strlen(key), cache_generation(), resp("p"), NULL, "\"x\"", "", 10, 1, art));
+}
+
+static int cached(const char *key)
+{
+    CacheEntry *h = cache_get(key, strlen(key));
+    cache_release(h);
+    return h != NULL;
+}
+
+TEST(test_article_scope_is_one_article)
+{
+    cache_clear();
+    put_page("/bai-viet/a", 7);
+    put_page("/bai-viet/b", 8);
+    put_page("/", 0);
+    cache_invalidate("article:7");
+    CHECK(!cached("/bai-viet/a"));
+    CHECK(cached("/bai-viet/b"));
+    CHECK(cached("/"));
+    cache_invalidate_article(8);
+    CHECK(!cached("/bai-viet/b"));
+    CHECK(cached("/"));
+}
+
+TEST(test_lists_and_sidebar_scopes)
+{
+    cache_clear();
+    put_page("/bai-viet/a", 7);
+    put_page("/", 0);
+    put_page("/chuyen-muc/x", 0);
+    cache_invalidate("lists");
+    CHECK(cached("/bai-viet/a"));
+    CHECK(!cached("/"));
+    CHECK(!cached("/chuyen-muc/x"));
+    put_page("/", 0);
+    cache_invalidate("sidebar");      /* every page shows the sidebar */
+    CHECK(!cached("/bai-viet/a"));
+    CHECK(!cached("/"));
+}
+
+TEST(test_unknown_scope_is_everything)
+{
+    const char *scopes[] = {"all", "article:", "article:x", "article:-3", "bai-viet", "", NULL};
+    for (int i = 0; i < 7; i++) {
+        cache_clear();
+        put_page("/bai-viet/a", 7);
+        put_page("/", 0);
+        cache_invalidate(scopes[i]);
+        CHECK(!cached("/bai-viet/a"));
+        CHECK(!cached("/"));
+    }
+}
+
+TEST(test_scoped_render_that_raced_a_write)
+{
+    cache_clear();
+    uint64_t gen = cache_generation();   /* read before "rendering" */
+    cache_invalidate_article(7);         /* a rating of article 7 commits meanwhile */
+    cache_release(cache_put("/a7", 3, gen, resp("p"), NULL, "\"x\"", "", 10, 1, 7));
+    cache_release(cache_put("/a8", 3, gen, resp("p"), NULL, "\"x\"", "", 10, 1, 8));
+    CHECK(!cached("/a7"));               /* could miss the rating: not kept */
+    CHECK(cached("/a8"));                /* unaffected by it: kept */
+}
+
+TEST(test_declaration_per_request)
+{
+    cache_request_begin();
+    CHECK_INT(cache_request_declared(), 0);
+    cache_bump();                        /* the server's own bump declares nothing */
+    CHECK_INT(cache_request_declared(), 0);
+    cache_invalidate("sidebar");
+    CHECK_INT(cache_request_declared(), 1);
+    cache_request_begin();
+    cache_unchanged();
+    CHECK_INT(cache_request_declared(), 1);
+    cache_request_begin();
+    cache_invalidate_article(3);
+    CHECK_INT(cache_request_declared(), 1);
+    cache_request_begin();
+    CHECK_INT(cache_request_declared(), 0);
+}
+
+/* After an invalidation one caller renders; another asking meanwhile waits
+ * for that render and gets the new page - or, should it wait too long,
+ * renders itself (NULL).  It never gets the invalidated page. */
+static void *second_reader(void *arg)
+{
+    (void)arg;
+    return cache_get("/w", 2);
+}
+
+TEST(test_readers_wait_for_one_render)
+{
+    cache_clear();
+    cache_release(put("/w", cache_generation(), 10));
+    cache_invalidate_article(7);             /* put() pages are article 7 */
+    CHECK(cache_get("/w", 2) == NULL);       /* we render */
+    uint64_t gen = cache_generation();
+    pthread_t t;
+    CHECK_INT(pthread_create(&t, NULL, second_reader, NULL), 0);
+    struct timespec ts = {0, 5 * 1000000L};
+    nanosleep(&ts, NULL);
+    cache_release(cache_put("/w", 2, gen, resp("new"), NULL, "\"w2\"", "", 10, 1, 7));
+    void *got = NULL;
+    pthread_join(t, &got);
+    CacheEntry *e = got;
+    if (e) CHECK_STR(e->etag, "\"w2\"");     /* the new page, never the old */
+    cache_release(e);
+    /* Given up (the page could not be kept): the waiter renders itself. */
+    cache_invalidate_article(7);
+    CHECK(cache_get("/w", 2) == NULL);
+    CHECK_INT(pthread_create(&t, NULL, second_reader, NULL), 0);
+    nanosleep(&ts, NULL);
+    cache_abandon("/w", 2);
+    pthread_join(t, &got);
+    CHECK(got == NULL);
+}
+
 int main(void)
 {
     t_prog = "unit_cache";
@@ -146,6 +276,12 @@ int main(void)
     RUN(test_replacing_a_key);
     RUN(test_byte_cap_evicts_least_recently_used);
     RUN(test_held_entry_outlives_removal);
+    RUN(test_article_scope_is_one_article);
+    RUN(test_lists_and_sidebar_scopes);
+    RUN(test_unknown_scope_is_everything);
+    RUN(test_scoped_render_that_raced_a_write);
+    RUN(test_declaration_per_request);
+    RUN(test_readers_wait_for_one_render);
     cache_clear();
     return t_done();
 }
