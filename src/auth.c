@@ -234,6 +234,7 @@ int auth_role_from_name(const char *role)
     if (!strcmp(role, "admin")) return ROLE_ADMIN;
     if (!strcmp(role, "moderator")) return ROLE_MODERATOR;
     if (!strcmp(role, "editor")) return ROLE_EDITOR;
+    if (!strcmp(role, "reviewer")) return ROLE_REVIEWER;
     return -1;
 }
 
@@ -243,6 +244,7 @@ const char *auth_role_name(int role)
     case ROLE_ADMIN: return "admin";
     case ROLE_MODERATOR: return "moderator";
     case ROLE_EDITOR: return "editor";
+    case ROLE_REVIEWER: return "reviewer";
     default: return "";
     }
 }
@@ -253,6 +255,7 @@ const char *auth_role_label(int role)
     case ROLE_ADMIN: return "Quản trị viên";
     case ROLE_MODERATOR: return "Kiểm duyệt viên";
     case ROLE_EDITOR: return "Biên tập viên";
+    case ROLE_REVIEWER: return "Người xem xét (cấp trên)";
     default: return "";
     }
 }
@@ -364,7 +367,7 @@ out:
 /* ---- accounts --------------------------------------------------------- */
 
 int auth_user_add(Db *db, const char *username, const char *display, const char *role,
-                  const char *password, int64_t now, const char **err)
+                  int64_t council_id, const char *password, int64_t now, const char **err)
 {
     if (!auth_username_valid(username)) {
         *err = "Tên đăng nhập phải có 3–32 ký tự: chữ thường không dấu a-z, số, dấu chấm, "
@@ -390,9 +393,17 @@ int auth_user_add(Db *db, const char *username, const char *display, const char 
         *err = "Không tạo được mật khẩu (lỗi hệ thống).";
         goto out;
     }
+    if (council_id > 0 && db_int(db, 0, "SELECT COUNT(*) FROM councils WHERE id = ?1", "l", council_id) != 1) {
+        *err = "Không có Hội đồng nhân dân này.";
+        goto out;
+    }
+    if (council_id > 0 && auth_role_from_name(role) == ROLE_MODERATOR) {
+        *err = "Kiểm duyệt viên chỉ thuộc Văn phòng của cổng thông tin.";
+        goto out;
+    }
     int st = db_exec(db, "INSERT INTO users (username, display_name, password_hash, role, disabled, "
-                         "created_at) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
-                     "ttttl", username, name, hash, role, now);
+                         "created_at, council_id) VALUES (?1, ?2, ?3, ?4, 0, ?5, NULLIF(?6, 0))",
+                     "ttttll", username, name, hash, role, now, council_id);
     if (st == DB_CONSTRAINT) { *err = "Tên đăng nhập này đã có người dùng."; goto out; }
     if (st != DB_OK) { *err = "Lỗi cơ sở dữ liệu khi tạo người dùng."; goto out; }
     rc = 0;
@@ -457,7 +468,7 @@ int auth_load(Req *r)
     token_hash(tok, th);
     Stmt *st = db_prepare(r->db,
         "SELECT s.user_id, s.csrf, s.created_at, s.last_seen_at, u.username, u.display_name, "
-        "u.role, u.disabled FROM sessions s JOIN users u ON u.id = s.user_id "
+        "u.role, u.disabled, COALESCE(u.council_id, 0) FROM sessions s JOIN users u ON u.id = s.user_id "
         "WHERE s.token_hash = ?1");
     if (!st) return -1;
     db_bind_text(st, 1, th);
@@ -473,6 +484,7 @@ int auth_load(Req *r)
     char *dname = db_col_dup(st, 5, r->arena);
     int role = auth_role_from_name(db_col_text(st, 6));
     int disabled = (int)db_col_int(st, 7);
+    int64_t council = db_col_int(st, 8);
     db_done(st);
     if (disabled || role < 0 || r->now - seen > SESSION_IDLE || r->now - created > SESSION_ABSOLUTE) {
         db_exec(r->db, "DELETE FROM sessions WHERE token_hash = ?1", "t", th);
@@ -489,6 +501,7 @@ int auth_load(Req *r)
     u->username = uname;
     u->display_name = dname;
     u->role = role;
+    u->council_id = council;
     r->user = u;
     r->csrf = csrf ? csrf : "";
     return 0;
@@ -497,7 +510,8 @@ int auth_load(Req *r)
 /* Start a new session for user u: a token never seen before sign-in
  * (any earlier session of this browser is deleted), cookie set, r->user
  * and r->csrf filled.  0 or -1 on a database error. */
-static int session_start(Req *r, int64_t uid, const char *username, const char *display, int role)
+static int session_start(Req *r, int64_t uid, const char *username, const char *display, int role,
+                         int64_t council)
 {
     const char *old = session_cookie(r);
     char th[65];
@@ -522,6 +536,7 @@ static int session_start(Req *r, int64_t uid, const char *username, const char *
     u->username = arena_strdup(r->arena, username);
     u->display_name = arena_strdup(r->arena, display);
     u->role = role;
+    u->council_id = council;
     r->user = u;
     r->csrf = arena_strdup(r->arena, csrf);
     return 0;
@@ -656,11 +671,12 @@ int auth_login(Req *r, const char *username, const char *password, int *wait_min
 
     int64_t uid = 0;
     int role = -1, disabled = 1;
+    int64_t council = 0;
     char *hash = NULL, *uname = NULL, *dname = NULL;
     char *lower = plausible ? vn_lower_a(r->arena, username) : NULL;
     if (lower && auth_username_valid(lower)) {
-        Stmt *st = db_prepare(r->db, "SELECT id, username, display_name, password_hash, role, disabled "
-                                     "FROM users WHERE username = ?1");
+        Stmt *st = db_prepare(r->db, "SELECT id, username, display_name, password_hash, role, disabled, "
+                                     "COALESCE(council_id, 0) FROM users WHERE username = ?1");
         if (!st) return AUTH_LOGIN_ERROR;
         db_bind_text(st, 1, lower);
         int rc = db_step(st);
@@ -671,6 +687,7 @@ int auth_login(Req *r, const char *username, const char *password, int *wait_min
             hash = db_col_dup(st, 3, r->arena);
             role = auth_role_from_name(db_col_text(st, 4));
             disabled = (int)db_col_int(st, 5);
+            council = db_col_int(st, 6);
         }
         db_done(st);
         if (rc != DB_ROW && rc != DB_DONE) return AUTH_LOGIN_ERROR;
@@ -697,7 +714,7 @@ int auth_login(Req *r, const char *username, const char *password, int *wait_min
         if (auth_hash_password(password, nh) == 0)
             db_exec(r->db, "UPDATE users SET password_hash = ?2 WHERE id = ?1", "lt", uid, nh);
     }
-    if (session_start(r, uid, uname, dname, role) != 0) return AUTH_LOGIN_ERROR;
+    if (session_start(r, uid, uname, dname, role, council) != 0) return AUTH_LOGIN_ERROR;
     db_exec(r->db, "UPDATE users SET last_login_at = ?2 WHERE id = ?1", "ll", uid, r->now);
     audit(r->db, uid, uname, r->now, "login", "user", uid, "");
     return AUTH_LOGIN_OK;

@@ -21,9 +21,11 @@ int auth_verify_password(const char *hash, const char *password);   /* 1 match *
 /* Refuse weak passwords: < 10 chars, common (built-in list), equal to user name.
  * Returns NULL if fine, else a Vietnamese reason. */
 const char *auth_password_problem(const char *username, const char *password);
-/* Create a user; 0 or -1 with *err. role: "admin" | "editor" | "moderator". */
+/* Create a user; 0 or -1 with *err. role: "admin" | "editor" | "moderator" |
+ * "reviewer"; council_id: the council whose office the account works for,
+ * 0 = the portal owner's office (staff.h). */
 int auth_user_add(Db *db, const char *username, const char *display, const char *role,
-                  const char *password, int64_t now, const char **err);
+                  int64_t council_id, const char *password, int64_t now, const char **err);
 int auth_role_from_name(const char *role);  /* enum Role, or -1 */
 
 /* --- Added by the accounts engineer (auth.c) --- */

@@ -103,6 +103,16 @@ int audit(Db *db, int64_t user_id, const char *username, int64_t now, const char
     return rc == DB_DONE ? 0 : -1;
 }
 
+int audit_council(Db *db, int64_t user_id, const char *username, int64_t now, int64_t council_id,
+                  const char *action, const char *object_type, int64_t object_id, const char *detail)
+{
+    if (audit(db, user_id, username, now, action, object_type, object_id, detail) != 0) return -1;
+    int rc = db_exec(db, "UPDATE audit_log SET council_id = ?2,"
+                         " unit_id = (SELECT unit_id FROM councils WHERE id = ?2) WHERE id = ?1",
+                     "ll", db_last_id(db), council_id);
+    return rc == DB_OK ? 0 : -1;
+}
+
 /* The article's searchable text: summary then body. */
 static int article_index(Db *db, Arena *a, int64_t id, const char *title, const char *summary,
                          const char *body)

@@ -87,4 +87,8 @@ int attachment_delete(Db *db, int64_t id, int64_t user_id, const char *username,
 /* Append to the audit log (who, what, when). detail is free text. */
 int audit(Db *db, int64_t user_id, const char *username, int64_t now, const char *action,
           const char *object_type, int64_t object_id, const char *detail);
+/* The same for council work: the row also names the council and its unit
+ * (the unit of the council at the time, for the log filters). */
+int audit_council(Db *db, int64_t user_id, const char *username, int64_t now, int64_t council_id,
+                  const char *action, const char *object_type, int64_t object_id, const char *detail);
 #endif

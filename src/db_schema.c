@@ -384,5 +384,22 @@ const char *const db_migrations[] = {
 "  is_sample INTEGER NOT NULL DEFAULT 0\n"
 ");\n"
 "CREATE INDEX council_changes_delegate ON council_changes(delegate_id, happened_on);\n",
+/* 9: staff scoped to their council (issue 8 item 5; docs/COUNCILS.md).
+ * users.council_id is the council whose office the account works for;
+ * NULL = the portal owner's office (the top council), which sees and
+ * edits every council.  The role gains 'reviewer' (reads its council and
+ * every council below it, writes nothing).  The role's CHECK cannot be
+ * altered in place on SQLite, so the column is replaced: add, copy, drop,
+ * rename (SQLite >= 3.35 and PostgreSQL both accept these statements).
+ * audit_log rows of council work name the council and its unit. */
+"ALTER TABLE users ADD COLUMN role_v9 TEXT NOT NULL DEFAULT 'editor'"
+" CHECK (role_v9 IN ('admin','editor','moderator','reviewer'));\n"
+"UPDATE users SET role_v9 = role;\n"
+"ALTER TABLE users DROP COLUMN role;\n"
+"ALTER TABLE users RENAME COLUMN role_v9 TO role;\n"
+"ALTER TABLE users ADD COLUMN council_id INTEGER REFERENCES councils(id);\n"
+"ALTER TABLE audit_log ADD COLUMN council_id INTEGER;\n"
+"ALTER TABLE audit_log ADD COLUMN unit_id INTEGER;\n"
+"CREATE INDEX audit_council ON audit_log(council_id, at);\n",
 NULL
 };

@@ -35,13 +35,17 @@ typedef struct Upload {
     struct Upload *next;
 } Upload;
 
-enum Role { ROLE_NONE = 0, ROLE_EDITOR = 1, ROLE_MODERATOR = 2, ROLE_ADMIN = 3 };
+/* Editor < moderator < admin is an order (a route's role is a minimum);
+ * the reviewer stands apart: it reads council work of its council and of
+ * the councils below, and passes no other route (role_allows, staff.h). */
+enum Role { ROLE_NONE = 0, ROLE_EDITOR = 1, ROLE_MODERATOR = 2, ROLE_ADMIN = 3, ROLE_REVIEWER = 4 };
 
 typedef struct User {
     int64_t id;
     const char *username;
     const char *display_name;
     int role;                 /* enum Role */
+    int64_t council_id;       /* the council whose office the account works for; 0 = the portal owner's (top) */
 } User;
 
 typedef struct ReplyHeader { const char *name, *value; struct ReplyHeader *next; } ReplyHeader;
@@ -61,6 +65,8 @@ typedef struct Req {
     Db *db;                   /* this thread's connection */
     int64_t now;              /* unix seconds at request start */
     User *user;               /* signed-in staff member, or NULL */
+    int64_t council_id;       /* ROUTE_COUNCIL: the council of the URL, already checked against the scope */
+    int council_scope;        /* ROUTE_COUNCIL: STAFF_READ or STAFF_WRITE (staff.h) */
     const char *csrf;         /* CSRF token to embed in forms ("" when anonymous) */
     char incident[17];        /* random id shown on 500 pages and logged */
 
@@ -120,12 +126,15 @@ typedef struct Route {
     const char *method;       /* "GET" (also answers HEAD) or "POST" */
     const char *pattern;      /* e.g. "/bai-viet/:slug", or "/static/" + "*" */
     Handler handler;
-    int role;                 /* minimum enum Role; ROLE_NONE = public */
+    int role;                 /* minimum enum Role (role_allows); ROLE_NONE = public, ROLE_REVIEWER = any staff */
     int flags;                /* ROUTE_* */
 } Route;
 enum { ROUTE_NO_CSRF = 1,     /* POST that carries its own protection (sign-in form uses a pre-session token) */
        ROUTE_UPLOAD = 2,      /* accepts multipart file uploads (larger body limit) */
-       ROUTE_NO_DB = 4 };     /* served without a database connection or session (embedded static files) */
+       ROUTE_NO_DB = 4,       /* served without a database connection or session (embedded static files) */
+       ROUTE_COUNCIL = 8,     /* council work: args[0] is a council id, checked against the account's scope
+                                 (read for GET, write for POST) before the body; r->council_id set */
+       ROUTE_ANY_OFFICE = 16 }; /* open to the staff of every council's office, not only the portal owner's */
 extern const Route routes[];  /* terminated by {NULL} */
 /* Find the route for method+path; fills r->args.  Returns it, or NULL with
  * *status 404 (no path) or 405 (path exists, other method). */

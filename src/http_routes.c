@@ -22,8 +22,15 @@ const Route routes[] = {
     /* administration */
     {"GET",  "/quan-tri/dang-nhap",             page_login_form,       ROLE_NONE, 0},
     {"POST", "/quan-tri/dang-nhap",             page_login,            ROLE_NONE, ROUTE_NO_CSRF},
-    {"POST", "/quan-tri/dang-xuat",             page_logout,           ROLE_EDITOR, 0},
-    {"GET",  "/quan-tri",                       page_admin_home,       ROLE_EDITOR, 0},
+    {"POST", "/quan-tri/dang-xuat",             page_logout,           ROLE_REVIEWER, ROUTE_ANY_OFFICE},
+    {"GET",  "/quan-tri",                       page_admin_home,       ROLE_REVIEWER, ROUTE_ANY_OFFICE},
+    /* Council work (issue 8 item 5): the server checks the council of the
+     * URL against the account's scope before the handler (staff.h). */
+    {"GET",  "/quan-tri/hoi-dong",              page_admin_councils,   ROLE_REVIEWER, ROUTE_ANY_OFFICE},
+    {"GET",  "/quan-tri/hoi-dong/:council",     page_admin_council,    ROLE_REVIEWER, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/dai-bieu", page_admin_delegate_add, ROLE_EDITOR, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/chuc-vu",  page_admin_membership_add, ROLE_EDITOR, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/dai-bieu/:id/ket-thuc", page_admin_delegate_end, ROLE_EDITOR, ROUTE_COUNCIL},
     {"GET",  "/quan-tri/bai-viet",              page_admin_articles,   ROLE_EDITOR, 0},
     {"GET",  "/quan-tri/bai-viet/moi",          page_admin_article_new, ROLE_EDITOR, 0},
     {"POST", "/quan-tri/bai-viet/luu",          page_admin_article_save, ROLE_EDITOR, 0},

@@ -31,6 +31,7 @@
 #include "http_cache.h"
 #include "http_internal.h"
 #include "http_server.h"
+#include "staff.h"
 #include "log.h"
 
 static struct MHD_Daemon *daemon_;
@@ -487,12 +488,34 @@ static int origin_foreign(Req *r)
     return !h || strcasecmp(h, host) != 0;
 }
 
+/* ROUTE_COUNCIL: the council of the URL (args[0]) must exist and lie in
+ * the account's scope: read for GET, write for anything else.  Settled
+ * here, before the body of a POST is read. */
+static int check_council_scope(Req *r)
+{
+    int64_t id = r->nargs > 0 ? staff_council_arg(r->args[0]) : 0;
+    if (id > 0 && db_int(r->db, 0, "SELECT COUNT(*) FROM councils WHERE id = ?1", "l", id) != 1) id = 0;
+    if (id <= 0) return reply_error(r, 404, "Không có Hội đồng nhân dân này.");
+    int scope = staff_scope(r->db, r->user, id);
+    if (scope < 0) return reply_error(r, 500, NULL);
+    int reads = !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD");
+    int need = reads ? STAFF_READ : STAFF_WRITE;
+    if (scope < need)
+        return reply_error(r, 403, scope == STAFF_NONE
+                                       ? "Hội đồng nhân dân này không thuộc phạm vi công việc của tài khoản bạn."
+                                       : "Tài khoản của bạn chỉ được xem, không được sửa dữ liệu của Hội đồng nhân dân này.");
+    r->council_id = id;
+    r->council_scope = scope;
+    return 0;
+}
+
 /* Who may call this route, decided from the request line and headers
- * alone: route (404/405), database and session, role, and a foreign Origin
- * on ROUTE_NO_CSRF routes.  For a POST it runs in the FIRST call of the
- * access handler, so a refused request is answered before a byte of its
- * body is read or stored.  0 when allowed, else the status of the reply
- * already queued in r. */
+ * alone: route (404/405), database and session, role, the account's office
+ * (a council's staff pass only ROUTE_COUNCIL / ROUTE_ANY_OFFICE routes),
+ * the council's scope, and a foreign Origin on ROUTE_NO_CSRF routes.  For
+ * a POST it runs in the FIRST call of the access handler, so a refused
+ * request is answered before a byte of its body is read or stored.  0 when
+ * allowed, else the status of the reply already queued in r. */
 static int check_access(Req *r, const Route *rt, int route_status)
 {
     ReqInternal *ri = req_internal(r);
@@ -520,8 +543,17 @@ static int check_access(Req *r, const Route *rt, int route_status)
             }
             return reply_error(r, 403, "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.");
         }
-        if (r->user->role < rt->role)
+        if (!role_allows(r->user->role, rt->role))
             return reply_error(r, 403, "Tài khoản của bạn không có quyền thực hiện thao tác này.");
+        /* Portal administration belongs to the portal owner's office; the
+         * other offices reach only council work and their own pages. */
+        if (!(rt->flags & (ROUTE_COUNCIL | ROUTE_ANY_OFFICE)) && !staff_portal(r->user))
+            return reply_error(r, 403, "Tài khoản của bạn thuộc Văn phòng của một Hội đồng nhân dân khác: "
+                                       "trang này chỉ dành cho Văn phòng quản lý cổng thông tin.");
+    }
+    if (rt->flags & ROUTE_COUNCIL) {
+        int st = check_council_scope(r);
+        if (st) return st;
     }
     if (!strcmp(r->method, "POST") && (rt->flags & ROUTE_NO_CSRF) && origin_foreign(r))
         return reply_error(r, 403, "Yêu cầu không hợp lệ (gửi từ trang web khác).");

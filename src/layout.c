@@ -15,6 +15,7 @@
  * keeps whole anonymous pages. */
 #include <string.h>
 #include "layout.h"
+#include "staff.h"
 #include "buf.h"
 #include "content.h"
 #include "db.h"
@@ -286,8 +287,10 @@ Val *layout_ctx(Req *r)
         Val *u = val_map(a);
         val_set_str(u, "username", r->user->username);
         val_set_str(u, "display_name", r->user->display_name);
-        val_set_bool(u, "is_admin", r->user->role >= ROLE_ADMIN);
-        val_set_bool(u, "is_moderator", r->user->role >= ROLE_MODERATOR);
+        int portal = staff_portal(r->user);
+        val_set_bool(u, "is_admin", portal && role_allows(r->user->role, ROLE_ADMIN));
+        val_set_bool(u, "is_moderator", portal && role_allows(r->user->role, ROLE_MODERATOR));
+        val_set_bool(u, "is_portal", portal);
         val_set(ctx, "user", u);
     }
     val_set_str(ctx, "csrf", r->csrf ? r->csrf : "");

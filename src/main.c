@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "auth.h"
+#include "staff.h"
 #include "config.h"
 #include "db.h"
 #include "demo.h"
@@ -65,12 +66,14 @@ static const char *usage_demo =
     "Load the demo content (the Đề án 15-ĐA/TU article with its attachment and about\n"
     "thirty sample articles). With --remove, delete everything marked as sample content.\n";
 static const char *usage_user =
-    "Usage: hoidong user add USERNAME ROLE [DISPLAY NAME]   (password read from stdin\n"
-    "                                                       or HOIDONG_PASSWORD)\n"
+    "Usage: hoidong user add USERNAME ROLE [DISPLAY NAME] [--council ID|SLUG]\n"
+    "                                   (password read from stdin or HOIDONG_PASSWORD)\n"
     "       hoidong user passwd USERNAME                    (same)\n"
     "       hoidong user list\n"
     "       hoidong user disable USERNAME | enable USERNAME\n"
-    "ROLE is admin, editor or moderator.\n";
+    "ROLE is admin, editor, moderator or reviewer.  --council: the council whose\n"
+    "office the account works for (its id, or the slug of its unit as in\n"
+    "/hoi-dong/SLUG); without it, the portal owner's office, which reaches all.\n";
 static const char *usage_backup =
     "Usage: hoidong backup FILE\n"
     "Write a consistent copy of the database to FILE while the server may be running.\n"
@@ -169,7 +172,7 @@ static int cmd_init(int argc, char **argv)
             pw[20] = 0;
         }
         const char *err = NULL;
-        if (auth_user_add(db, "admin", "Quản trị viên", "admin", pw, tuning_now(), &err)) {
+        if (auth_user_add(db, "admin", "Quản trị viên", "admin", 0, pw, tuning_now(), &err)) {
             fprintf(stderr, "hoidong: cannot create the administrator: %s\n", err ? err : "database error");
             rc = 1;
         } else {
@@ -252,17 +255,30 @@ static int cmd_user(int argc, char **argv)
     int rc = 0;
     int64_t now = tuning_now();
     if (!strcmp(sub, "list") && argc == 2) {
-        Stmt *st = db_prepare(db, "SELECT username, display_name, role, disabled FROM users ORDER BY username");
+        Stmt *st = db_prepare(db, "SELECT u.username, u.display_name, u.role, u.disabled, "
+                                  "COALESCE(c.id || ' ' || c.name, 'portal office') FROM users u "
+                                  "LEFT JOIN councils c ON c.id = u.council_id ORDER BY u.username");
         if (!st) rc = 1;
         while (st && db_step(st) == DB_ROW)
-            printf("%-20s %-10s %-8s %s\n", db_col_text(st, 0), db_col_text(st, 2),
-                   db_col_int(st, 3) ? "disabled" : "active", db_col_text(st, 1));
+            printf("%-20s %-10s %-8s %s [%s]\n", db_col_text(st, 0), db_col_text(st, 2),
+                   db_col_int(st, 3) ? "disabled" : "active", db_col_text(st, 1), db_col_text(st, 4));
         if (st) db_done(st);
-    } else if (!strcmp(sub, "add") && (argc == 4 || argc == 5)) {
-        if (auth_role_from_name(argv[3]) < 0) { db_close(db); return die("user add: unknown role '%s' (admin, editor, moderator)", argv[3]); }
+    } else if (!strcmp(sub, "add") && argc >= 4 && argc <= 7) {
+        const char *council_arg = NULL;
+        if (argc >= 6 && !strcmp(argv[argc - 2], "--council")) {
+            council_arg = argv[argc - 1];
+            argc -= 2;
+        }
+        if (argc != 4 && argc != 5) { db_close(db); fputs(usage_user, stderr); return 2; }
+        if (auth_role_from_name(argv[3]) < 0) { db_close(db); return die("user add: unknown role '%s' (admin, editor, moderator, reviewer)", argv[3]); }
+        int64_t council = 0;
+        if (council_arg) {
+            council = staff_council_find(db, council_arg, vn_day_start(now));
+            if (council <= 0) { db_close(db); return die("user add: no council '%s' (a council id, or a unit slug with a council today)", council_arg); }
+        }
         char *pw = read_secret("HOIDONG_PASSWORD");
         const char *err = NULL;
-        if (!pw || auth_user_add(db, argv[2], argc == 5 ? argv[4] : argv[2], argv[3], pw, now, &err)) {
+        if (!pw || auth_user_add(db, argv[2], argc == 5 ? argv[4] : argv[2], argv[3], council, pw, now, &err)) {
             fprintf(stderr, "hoidong: user add: %s\n", err ? err : "no password given");
             rc = 1;
         } else printf("User %s added.\n", argv[2]);

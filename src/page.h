@@ -30,6 +30,12 @@ int page_admin_category_save(Req *r);
 int page_admin_users(Req *r);
 int page_admin_user_save(Req *r);
 int page_admin_audit(Req *r);
+/* page_admin_council.c: council work, scoped per council (staff.h). */
+int page_admin_councils(Req *r);
+int page_admin_council(Req *r);
+int page_admin_delegate_add(Req *r);
+int page_admin_membership_add(Req *r);
+int page_admin_delegate_end(Req *r);
 /* page_engage.c (ratings and comments) */
 /* Add the article page's rating and comment blocks to ctx (key `engage`);
  * called by page_article.  0, or -1 on a database error. */

@@ -16,6 +16,7 @@
 #include "layout.h"
 #include "log.h"
 #include "page.h"
+#include "staff.h"
 #include "page_util.h"
 #include "vn.h"
 
@@ -74,6 +75,9 @@ static const char *action_label(const char *action)
         {"category.update", "Sửa chuyên mục"},
         {"attachment.add", "Thêm tệp đính kèm"},
         {"attachment.delete", "Xóa tệp đính kèm"},
+        {"council.delegate_add", "Thêm đại biểu"},
+        {"council.membership_add", "Ghi chức danh"},
+        {"council.delegate_end", "Thôi làm đại biểu"},
         {"demo.load", "Nạp dữ liệu mẫu"},
         {"demo.remove", "Gỡ dữ liệu mẫu"},
     };
@@ -83,7 +87,7 @@ static const char *action_label(const char *action)
 }
 
 /* One audit_log row as a template map.  Columns: at, username, action,
- * object_type, object_id, detail. */
+ * object_type, object_id, detail, the council's name (NULL for portal work). */
 static Val *audit_row(Req *r, Stmt *st)
 {
     Arena *a = r->arena;
@@ -100,6 +104,7 @@ static Val *audit_row(Req *r, Stmt *st)
     else
         val_set_str(e, "object", arena_strdup(a, otype));
     val_set_str(e, "detail", db_col_dup(st, 5, a));
+    if (!db_col_is_null(st, 6)) val_set_str(e, "council", db_col_dup(st, 6, a));
     return e;
 }
 
@@ -193,6 +198,8 @@ int page_logout(Req *r)
  * entries (admins), shortcuts.  Staff (editor+). */
 int page_admin_home(Req *r)
 {
+    /* The other councils' offices work on their council only. */
+    if (!staff_portal(r->user)) return reply_redirect(r, "/quan-tri/hoi-dong");
     Arena *a = r->arena;
     Val *ctx = admin_ctx(r);
     static const struct { const char *status, *label, *key; } statuses[] = {
@@ -226,12 +233,13 @@ int page_admin_home(Req *r)
     val_set(ctx, "stats", stats);
     val_set_int(ctx, "total", total);
 
-    int is_admin = r->user && r->user->role >= ROLE_ADMIN;
+    int is_admin = r->user && r->user->role == ROLE_ADMIN;
     val_set_bool(ctx, "is_admin", is_admin);
     if (is_admin) {
         Val *entries = val_list(a);
-        st = db_prepare(r->db, "SELECT at, username, action, object_type, object_id, detail "
-                               "FROM audit_log ORDER BY id DESC LIMIT ?1");
+        st = db_prepare(r->db, "SELECT l.at, l.username, l.action, l.object_type, l.object_id, l.detail, "
+                               "c.name FROM audit_log l LEFT JOIN councils c ON c.id = l.council_id "
+                               "ORDER BY l.id DESC LIMIT ?1");
         if (!st) return reply_error(r, 500, NULL);
         db_bind_int(st, 1, HOME_AUDIT);
         while ((rc = db_step(st)) == DB_ROW) val_push(entries, audit_row(r, st));
@@ -248,14 +256,14 @@ int page_admin_home(Req *r)
 
 /* What the create form had, to give it back after an error. */
 typedef struct UserForm {
-    const char *username, *display_name, *role;
+    const char *username, *display_name, *role, *council;
 } UserForm;
 
 static Val *role_options(Arena *a, const char *selected)
 {
     Val *list = val_list(a);
-    static const int roles[] = {ROLE_EDITOR, ROLE_MODERATOR, ROLE_ADMIN};
-    for (int i = 0; i < 3; i++) {
+    static const int roles[] = {ROLE_EDITOR, ROLE_MODERATOR, ROLE_ADMIN, ROLE_REVIEWER};
+    for (int i = 0; i < 4; i++) {
         Val *o = val_map(a);
         const char *name = auth_role_name(roles[i]);
         val_set_str(o, "value", name);
@@ -283,8 +291,9 @@ static int users_render(Req *r, int status, const char *error, const UserForm *f
     Arena *a = r->arena;
     Val *ctx = admin_ctx(r);
     Val *users = val_list(a);
-    Stmt *st = db_prepare(r->db, "SELECT id, username, display_name, role, disabled, last_login_at, "
-                                 "created_at FROM users ORDER BY username");
+    Stmt *st = db_prepare(r->db, "SELECT u.id, u.username, u.display_name, u.role, u.disabled, "
+                                 "u.last_login_at, u.created_at, c.name FROM users u "
+                                 "LEFT JOIN councils c ON c.id = u.council_id ORDER BY u.username");
     if (!st) return reply_error(r, 500, NULL);
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
@@ -301,6 +310,8 @@ static int users_render(Req *r, int status, const char *error, const UserForm *f
         if (!db_col_is_null(st, 5)) val_set_str(u, "last_login", fmt_datetime(a, db_col_int(st, 5)));
         val_set_str(u, "created", fmt_datetime(a, db_col_int(st, 6)));
         val_set_bool(u, "is_self", r->user && r->user->id == id);
+        val_set_str(u, "council", db_col_is_null(st, 7) ? "Văn phòng cổng (mọi hội đồng)"
+                                                        : db_col_dup(st, 7, a));
         val_push(users, u);
     }
     db_done(st);
@@ -313,6 +324,7 @@ static int users_render(Req *r, int status, const char *error, const UserForm *f
     val_set_str(nf, "username", form && form->username ? form->username : "");
     val_set_str(nf, "display_name", form && form->display_name ? form->display_name : "");
     val_set(nf, "roles", role_options(a, form && form->role ? form->role : "editor"));
+    val_set_str(nf, "council", form && form->council ? form->council : "");
     val_set(ctx, "new", nf);
     Val *crumbs = val_list(a);
     val_push(crumbs, page_crumb(a, "Quản trị", "/quan-tri"));
@@ -329,11 +341,12 @@ int page_admin_users(Req *r)
     return users_render(r, 200, NULL, NULL);
 }
 
-/* Active admins other than user `id` (for "never remove the last admin"). */
+/* Active portal admins other than user `id` (for "never remove the last
+ * admin"): a council's own admin cannot manage the portal's accounts. */
 static int64_t other_admins(Db *db, int64_t id)
 {
-    return db_int(db, -1, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND id <> ?1",
-                  "l", id);
+    return db_int(db, -1, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 "
+                          "AND council_id IS NULL AND id <> ?1", "l", id);
 }
 
 /* Run a checked change in one transaction: *err set and -1 when refused. */
@@ -341,7 +354,8 @@ static int user_change(Req *r, const char *action, int64_t id, const char *role,
 {
     Db *db = r->db;
     if (db_begin(db) != DB_OK) { *err = "Lỗi cơ sở dữ liệu, vui lòng thử lại."; return -1; }
-    Stmt *st = db_prepare(db, "SELECT username, role, disabled FROM users WHERE id = ?1");
+    Stmt *st = db_prepare(db, "SELECT username, role, disabled, council_id IS NULL FROM users "
+                              "WHERE id = ?1");
     if (!st) goto dberr;
     db_bind_int(st, 1, id);
     if (db_step(st) != DB_ROW) {
@@ -351,7 +365,8 @@ static int user_change(Req *r, const char *action, int64_t id, const char *role,
         return -1;
     }
     char *uname = db_col_dup(st, 0, r->arena);
-    int is_admin = !strcmp(db_col_text(st, 1), "admin");
+    int on_portal = (int)db_col_int(st, 3);
+    int is_admin = !strcmp(db_col_text(st, 1), "admin") && on_portal;
     int disabled = (int)db_col_int(st, 2);
     db_done(st);
     int64_t others = other_admins(db, id);
@@ -359,6 +374,10 @@ static int user_change(Req *r, const char *action, int64_t id, const char *role,
     const char *detail = "";
     if (!strcmp(action, "role")) {
         if (auth_role_from_name(role) < 0) { *err = "Vai trò không hợp lệ."; goto refuse; }
+        if (!on_portal && auth_role_from_name(role) == ROLE_MODERATOR) {
+            *err = "Kiểm duyệt viên chỉ thuộc Văn phòng của cổng thông tin.";
+            goto refuse;
+        }
         if (is_admin && !disabled && strcmp(role, "admin") != 0 && others == 0) {
             *err = "Không thể bỏ quyền quản trị của quản trị viên cuối cùng.";
             goto refuse;
@@ -418,7 +437,18 @@ int page_admin_user_save(Req *r)
         f.display_name = d ? vn_clean(r->arena, d) : "";
         if (!f.display_name) f.display_name = "";
         f.role = req_form(r, "role");
-        if (auth_user_add(r->db, f.username, f.display_name, f.role ? f.role : "",
+        /* The council: its id or its unit's slug; empty = the portal's own office. */
+        const char *c = req_form(r, "council");
+        f.council = c ? vn_clean(r->arena, c) : NULL;
+        int64_t council_id = 0;
+        if (f.council && *f.council) {
+            council_id = staff_council_find(r->db, f.council, r->now);
+            if (council_id < 0) return users_render(r, 500, "Lỗi cơ sở dữ liệu, vui lòng thử lại.", &f);
+            if (council_id == 0)
+                return users_render(r, 400, "Không tìm thấy hội đồng này: nhập mã số hội đồng hoặc "
+                                            "tên rút gọn của đơn vị (ví dụ: phuong-ba-dinh).", &f);
+        }
+        if (auth_user_add(r->db, f.username, f.display_name, f.role ? f.role : "", council_id,
                           req_form(r, "password"), r->now, &err) != 0)
             return users_render(r, 400, err, &f);
         int64_t id = db_int(r->db, 0, "SELECT id FROM users WHERE username = ?1", "t", f.username);
@@ -484,9 +514,10 @@ int page_admin_audit(Req *r)
 
     Val *ctx = admin_ctx(r);
     Val *entries = val_list(a);
-    Stmt *st = db_prepare(r->db, "SELECT at, username, action, object_type, object_id, detail "
-                                 "FROM audit_log WHERE (?1 = '' OR username = ?1) "
-                                 "AND (?2 = '' OR action = ?2) ORDER BY id DESC LIMIT ?3 OFFSET ?4");
+    Stmt *st = db_prepare(r->db, "SELECT l.at, l.username, l.action, l.object_type, l.object_id, l.detail, "
+                                 "c.name FROM audit_log l LEFT JOIN councils c ON c.id = l.council_id "
+                                 "WHERE (?1 = '' OR l.username = ?1) "
+                                 "AND (?2 = '' OR l.action = ?2) ORDER BY l.id DESC LIMIT ?3 OFFSET ?4");
     if (!st) return reply_error(r, 500, NULL);
     db_bindf(st, "ttll", user, action, (int64_t)AUDIT_PER_PAGE, (page - 1) * AUDIT_PER_PAGE);
     int rc;

@@ -407,6 +407,12 @@ int tc_login(TClient *c, const char *user, const char *password)
     free(tok);
     if (r->status != 303) return -1;
     r = tc_get(c, "/quan-tri");
+    if (r->status == 303) {       /* a council's staff land on their councils */
+        char *to = tc_header(r, "Location");
+        if (!to || strncmp(to, "/quan-tri/", 10) != 0) { free(to); return -1; }
+        r = tc_get(c, to);
+        free(to);
+    }
     if (r->status != 200) return -1;
     char *csrf = tc_input_value(r->body, "csrf");
     if (!csrf) return -1;

@@ -138,7 +138,7 @@ TEST(test_user_add)
     CHECK(db != NULL);
     if (!db) return;
     const char *e = NULL;
-    CHECK_INT(auth_user_add(db, "bientap", "  Nguyễn Văn A  ", "editor", "sông Hồng chảy mãi", 1000, &e), 0);
+    CHECK_INT(auth_user_add(db, "bientap", "  Nguyễn Văn A  ", "editor", 0, "sông Hồng chảy mãi", 1000, &e), 0);
     Arena *a = arena_new();
     char *hash = db_text(db, a, "SELECT password_hash FROM users WHERE username = ?1", "t", "bientap");
     CHECK(hash && strncmp(hash, "$argon2id$", 10) == 0);
@@ -148,17 +148,17 @@ TEST(test_user_add)
     CHECK_STR(db_text(db, a, "SELECT role FROM users WHERE username = ?1", "t", "bientap"), "editor");
     /* Refusals: nothing written, a Vietnamese reason. */
     e = NULL;
-    CHECK_INT(auth_user_add(db, "bientap", "Người khác", "editor", "một mật khẩu khác 1", 1000, &e), -1);
+    CHECK_INT(auth_user_add(db, "bientap", "Người khác", "editor", 0, "một mật khẩu khác 1", 1000, &e), -1);
     CHECK_CONTAINS(e, "đã có người dùng");
-    CHECK_INT(auth_user_add(db, "Bad Name", "X", "editor", "một mật khẩu khác 1", 1000, &e), -1);
+    CHECK_INT(auth_user_add(db, "Bad Name", "X", "editor", 0, "một mật khẩu khác 1", 1000, &e), -1);
     CHECK_CONTAINS(e, "Tên đăng nhập");
-    CHECK_INT(auth_user_add(db, "kiemduyet", "X", "root", "một mật khẩu khác 1", 1000, &e), -1);
+    CHECK_INT(auth_user_add(db, "kiemduyet", "X", "root", 0, "một mật khẩu khác 1", 1000, &e), -1);
     CHECK_CONTAINS(e, "Vai trò");
-    CHECK_INT(auth_user_add(db, "kiemduyet", "   ", "moderator", "một mật khẩu khác 1", 1000, &e), -1);
+    CHECK_INT(auth_user_add(db, "kiemduyet", "   ", "moderator", 0, "một mật khẩu khác 1", 1000, &e), -1);
     CHECK_CONTAINS(e, "họ và tên");
-    CHECK_INT(auth_user_add(db, "kiemduyet", "Trần B", "moderator", "1234567890", 1000, &e), -1);
+    CHECK_INT(auth_user_add(db, "kiemduyet", "Trần B", "moderator", 0, "1234567890", 1000, &e), -1);
     CHECK_CONTAINS(e, "phổ biến");
-    CHECK_INT(auth_user_add(db, "kiemduyet", "Trần B", "moderator", "kiemduyet-2026", 1000, &e), -1);
+    CHECK_INT(auth_user_add(db, "kiemduyet", "Trần B", "moderator", 0, "kiemduyet-2026", 1000, &e), -1);
     CHECK_CONTAINS(e, "tên đăng nhập");
     CHECK_INT(db_int(db, -1, "SELECT COUNT(*) FROM users", ""), 1);
 

@@ -104,14 +104,14 @@ TEST(test_user_add_refuses_and_hash_cost)
     size_t refused = 0;
     for (size_t i = 0; i < nlist; i++) {
         const char *e = NULL;
-        if (auth_user_add(db, "bientapvien", "Biên tập viên", "editor", list[i], 1000, &e) != 0 && e) refused++;
+        if (auth_user_add(db, "bientapvien", "Biên tập viên", "editor", 0, list[i], 1000, &e) != 0 && e) refused++;
         else { fprintf(stderr, "  user add accepted \"%s\"\n", list[i]); break; }
     }
     CHECK_INT(refused, nlist);
     CHECK_INT(db_int(db, -1, "SELECT COUNT(*) FROM users", ""), 0);
 
     const char *e = NULL;
-    CHECK_INT(auth_user_add(db, "bientapvien", "Biên tập viên", "editor", "sông Hồng chảy mãi về xuôi", 1000, &e), 0);
+    CHECK_INT(auth_user_add(db, "bientapvien", "Biên tập viên", "editor", 0, "sông Hồng chảy mãi về xuôi", 1000, &e), 0);
     Arena *a = arena_new();
     const char *hash = db_text(db, a, "SELECT password_hash FROM users WHERE username = ?1", "t", "bientapvien");
     long m = 0, t = 0, p = 0;
