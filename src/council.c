@@ -474,3 +474,28 @@ out:
     arena_free(a);
     return ret;
 }
+
+int council_membership_end(Db *db, int64_t membership_id, int64_t day, char *err, size_t errlen)
+{
+    Arena *a = arena_new();
+    int ret = -1, own = 0;
+    Stmt *st = db_prepare(db, "SELECT valid_from, COALESCE(valid_to, 0) FROM council_memberships WHERE id = ?1");
+    if (!st) { dberr(db, err, errlen); goto out; }
+    db_bind_int(st, 1, membership_id);
+    if (db_step(st) != DB_ROW) { db_done(st); fail(err, errlen, "Không có chức danh này."); goto out; }
+    int64_t from = db_col_int(st, 0), to = db_col_int(st, 1);
+    db_done(st);
+    if (to) { fail(err, errlen, "Chức danh này đã kết thúc ngày %s.", date_text(a, to - 86400)); goto out; }
+    if (day <= from) {
+        fail(err, errlen, "Ngày kết thúc chức danh phải sau ngày bắt đầu (%s).", date_text(a, from));
+        goto out;
+    }
+    if (tx_begin(db, &own, err, errlen)) goto out;
+    int ok = db_exec(db, "UPDATE council_memberships SET valid_to = ?2 WHERE id = ?1", "ll", membership_id,
+                     day) == DB_OK;
+    if (!ok) dberr(db, err, errlen);
+    ret = tx_end(db, own, ok, err, errlen);
+out:
+    arena_free(a);
+    return ret;
+}

@@ -52,5 +52,7 @@ int council_membership_add(Db *db, int64_t delegate_id, int64_t body_id, const c
  * ended) with its open memberships and mode. */
 int council_delegate_end(Db *db, int64_t delegate_id, int64_t day, const char *how,
                          const char *document, char *err, size_t errlen);
+/* End an open membership on day (the first day it no longer holds). */
+int council_membership_end(Db *db, int64_t membership_id, int64_t day, char *err, size_t errlen);
 
 #endif
