@@ -120,6 +120,9 @@ int reply_text(Req *r, int status, const char *content_type, const char *body);
  * filename*), NULL for none; inline: inline vs attachment. */
 int reply_file(Req *r, const char *path, const char *content_type, const char *etag,
                const char *download_name, int inline_disp);
+/* A generated file (an export) from memory, as an attachment named
+ * download_name; never cached. */
+int reply_download(Req *r, const char *content_type, const void *data, size_t len, const char *download_name);
 
 /* Routes (http_routes.c). */
 typedef struct Route {

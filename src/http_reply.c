@@ -115,6 +115,19 @@ int reply_text(Req *r, int status, const char *content_type, const char *body)
     return status;
 }
 
+/* RFC 6266: an ASCII fallback plus the exact UTF-8 name in filename*. */
+static const char *disposition(Arena *a, const char *name, int inline_disp)
+{
+    Buf d;
+    buf_init(&d, a);
+    buf_puts(&d, inline_disp ? "inline; filename=\"" : "attachment; filename=\"");
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        buf_putc(&d, (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' && *p != '%') ? (char)*p : '_');
+    buf_puts(&d, "\"; filename*=UTF-8''");
+    buf_url(&d, name);
+    return buf_str(&d);
+}
+
 int reply_file(Req *r, const char *path, const char *content_type, const char *etag,
                const char *download_name, int inline_disp)
 {
@@ -122,16 +135,17 @@ int reply_file(Req *r, const char *path, const char *content_type, const char *e
     r->content_type = arena_strdup(r->arena, content_type);
     req_internal(r)->file_etag = etag ? arena_printf(r->arena, "\"%s\"", etag) : NULL;
     r->file_inline = inline_disp;
-    if (download_name) {
-        /* RFC 6266: an ASCII fallback plus the exact UTF-8 name in filename*. */
-        Buf d;
-        buf_init(&d, r->arena);
-        buf_puts(&d, inline_disp ? "inline; filename=\"" : "attachment; filename=\"");
-        for (const unsigned char *p = (const unsigned char *)download_name; *p; p++)
-            buf_putc(&d, (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\' && *p != '%') ? (char)*p : '_');
-        buf_puts(&d, "\"; filename*=UTF-8''");
-        buf_url(&d, download_name);
-        r->file_disposition = buf_str(&d);
-    }
+    if (download_name) r->file_disposition = disposition(r->arena, download_name, inline_disp);
+    return 200;
+}
+
+int reply_download(Req *r, const char *content_type, const void *data, size_t len, const char *download_name)
+{
+    buf_reset(&r->out);
+    r->file_path = NULL;
+    r->content_type = arena_strdup(r->arena, content_type);
+    buf_append(&r->out, data, len);
+    reply_header(r, "Content-Disposition", disposition(r->arena, download_name, 0));
+    r->cache_seconds = -1;
     return 200;
 }

@@ -31,6 +31,10 @@ const Route routes[] = {
     {"POST", "/quan-tri/hoi-dong/:council/dai-bieu", page_admin_delegate_add, ROLE_EDITOR, ROUTE_COUNCIL},
     {"POST", "/quan-tri/hoi-dong/:council/chuc-vu",  page_admin_membership_add, ROLE_EDITOR, ROUTE_COUNCIL},
     {"POST", "/quan-tri/hoi-dong/:council/dai-bieu/:id/ket-thuc", page_admin_delegate_end, ROLE_EDITOR, ROUTE_COUNCIL},
+    /* export and import (page_admin_council_io.c): the reviewer exports; only an editor imports */
+    {"GET",  "/quan-tri/hoi-dong/:council/xuat", page_admin_council_export, ROLE_REVIEWER, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/nhap", page_admin_council_import, ROLE_EDITOR, ROUTE_COUNCIL | ROUTE_UPLOAD},
+    {"POST", "/quan-tri/hoi-dong/:council/nhap/xac-nhan", page_admin_council_import_apply, ROLE_EDITOR, ROUTE_COUNCIL},
     {"GET",  "/quan-tri/bai-viet",              page_admin_articles,   ROLE_EDITOR, 0},
     {"GET",  "/quan-tri/bai-viet/moi",          page_admin_article_new, ROLE_EDITOR, 0},
     {"POST", "/quan-tri/bai-viet/luu",          page_admin_article_save, ROLE_EDITOR, 0},

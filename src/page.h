@@ -36,6 +36,14 @@ int page_admin_council(Req *r);
 int page_admin_delegate_add(Req *r);
 int page_admin_membership_add(Req *r);
 int page_admin_delegate_end(Req *r);
+/* The term a council page shows (?khoa= of this council, else today's,
+ * else the latest; 0 none), and whether a term id is r->council_id's. */
+int64_t admin_council_term(Req *r, int64_t want);
+int admin_council_term_here(Req *r, int64_t term);
+/* page_admin_council_io.c: export and import of delegates and positions. */
+int page_admin_council_export(Req *r);
+int page_admin_council_import(Req *r);
+int page_admin_council_import_apply(Req *r);
 /* page_engage.c (ratings and comments) */
 /* Add the article page's rating and comment blocks to ctx (key `engage`);
  * called by page_article.  0, or -1 on a database error. */

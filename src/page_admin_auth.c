@@ -78,6 +78,7 @@ static const char *action_label(const char *action)
         {"council.delegate_add", "Thêm đại biểu"},
         {"council.membership_add", "Ghi chức danh"},
         {"council.delegate_end", "Thôi làm đại biểu"},
+        {"council.import", "Nhập dữ liệu từ tệp"},
         {"demo.load", "Nạp dữ liệu mẫu"},
         {"demo.remove", "Gỡ dữ liệu mẫu"},
     };

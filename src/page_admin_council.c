@@ -91,8 +91,8 @@ typedef struct CouncilForm {
 } CouncilForm;
 
 /* The term shown: ?khoa=ID of this council, else the one in force today,
- * else the latest.  0 when the council has no term. */
-static int64_t pick_term(Req *r, int64_t want)
+ * else the latest.  0 when the council has no term (page.h). */
+int64_t admin_council_term(Req *r, int64_t want)
 {
     int64_t today = vn_day_start(r->now);
     if (want > 0 && db_int(r->db, 0, "SELECT COUNT(*) FROM council_terms WHERE id = ?1 AND council_id = ?2",
@@ -184,7 +184,7 @@ static int council_render(Req *r, int status, const CouncilForm *f, const char *
 {
     Arena *a = r->arena;
     int64_t day = vn_day_start(r->now);
-    int64_t term = pick_term(r, req_int(r, "khoa", 0, 0, INT64_MAX));
+    int64_t term = admin_council_term(r, req_int(r, "khoa", 0, 0, INT64_MAX));
     Val *ctx = layout_ctx(r);
     val_set_bool(ctx, "admin", 1);
     val_set_int(ctx, "council_id", r->council_id);
@@ -274,6 +274,7 @@ int page_admin_council(Req *r)
                        : !strcmp(ok, "dai-bieu") ? "Đã thêm đại biểu."
                        : !strcmp(ok, "chuc-vu") ? "Đã ghi chức danh."
                        : !strcmp(ok, "ket-thuc") ? "Đã ghi việc thôi làm đại biểu."
+                       : !strcmp(ok, "nhap") ? "Đã nhập dữ liệu từ tệp."
                        : NULL;
     return council_render(r, 200, NULL, notice);
 }
@@ -287,7 +288,7 @@ static int form_day(const char *s, int64_t *day)
 }
 
 /* The term/delegate/body named by a form must belong to r->council_id. */
-static int term_here(Req *r, int64_t term)
+int admin_council_term_here(Req *r, int64_t term)
 {
     return db_int(r->db, 0, "SELECT COUNT(*) FROM council_terms WHERE id = ?1 AND council_id = ?2", "ll",
                   term, r->council_id) == 1;
@@ -353,7 +354,7 @@ int page_admin_delegate_add(Req *r)
                      .full_time = req_form(r, "full_time") != NULL};
     if (!f.how || strcmp(f.how, "by_election")) f.how = "elected";
     DelegateIn in = {.term = req_int(r, "term", 0, 0, INT64_MAX), .f = &f};
-    if (!term_here(r, in.term)) return reply_error(r, 403, NOT_THIS_COUNCIL);
+    if (!admin_council_term_here(r, in.term)) return reply_error(r, 403, NOT_THIS_COUNCIL);
     char err[512];
     if (form_day(f.from, &in.from) != 0) {
         f.error = "Ngày bắt đầu không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 1/7/2026.";
