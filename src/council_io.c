@@ -892,7 +892,7 @@ static int xlsx_next_fn(void *in, Arena *a, Row *row) { return xlsx_next(in, a, 
 static int run_table(Import *im, int table, NextFn next, void *in, int header_done)
 {
     Row row;
-    int rc, header = header_done;
+    int rc = 0, header = header_done;
     while (!im->dbfail && (rc = next(in, im->a, &row)) == 1) {
         if (!header) {
             if (row.problem) { snprintf(im->rep->fatal, sizeof im->rep->fatal, "Dòng tiêu đề: %s", row.problem); return -1; }

@@ -35,6 +35,10 @@ const Route routes[] = {
     {"GET",  "/quan-tri/hoi-dong/:council/xuat", page_admin_council_export, ROLE_REVIEWER, ROUTE_COUNCIL},
     {"POST", "/quan-tri/hoi-dong/:council/nhap", page_admin_council_import, ROLE_EDITOR, ROUTE_COUNCIL | ROUTE_UPLOAD},
     {"POST", "/quan-tri/hoi-dong/:council/nhap/xac-nhan", page_admin_council_import_apply, ROLE_EDITOR, ROUTE_COUNCIL},
+    /* programmes and progress (page_programme.c, issue 9) */
+    {"GET",  "/quan-tri/hoi-dong/:council/chuong-trinh", page_admin_programme_tasks, ROLE_REVIEWER, ROUTE_COUNCIL},
+    {"GET",  "/quan-tri/hoi-dong/:council/chuong-trinh/:id", page_admin_programme, ROLE_REVIEWER, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/chuong-trinh/viec/:id/tien-do", page_admin_programme_update, ROLE_EDITOR, ROUTE_COUNCIL},
     {"GET",  "/quan-tri/bai-viet",              page_admin_articles,   ROLE_EDITOR, 0},
     {"GET",  "/quan-tri/bai-viet/moi",          page_admin_article_new, ROLE_EDITOR, 0},
     {"POST", "/quan-tri/bai-viet/luu",          page_admin_article_save, ROLE_EDITOR, 0},
@@ -82,6 +86,8 @@ const Route routes[] = {
     {"GET",  "/hoi-dong/:slug",                 page_council,          ROLE_NONE, 0},
     {"GET",  "/hoi-dong/:slug/truoc-sap-nhap",  page_council_before,   ROLE_NONE, 0},
     {"GET",  "/dai-bieu/:id",                   page_council_delegate, ROLE_NONE, 0},
+    {"GET",  "/chuong-trinh",                   page_programmes,       ROLE_NONE, 0},
+    {"GET",  "/chuong-trinh/:slug",             page_programme,        ROLE_NONE, 0},
     {NULL, NULL, NULL, 0, 0},
 };
 

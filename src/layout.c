@@ -124,6 +124,16 @@ Val *layout_menu(Req *r, const char *active_slug)
         val_push(menu, it);
     }
     db_done(st);
+    /* The councils' own pages (issue 8, 9): fixed entries after the categories. */
+    static const char *const fixed[][2] = {{"Hội đồng nhân dân", "/hoi-dong"}, {"Đề án, kế hoạch", "/chuong-trinh"}};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        size_t n = strlen(fixed[i][1]);
+        Val *it = val_map(a);
+        val_set_str(it, "name", fixed[i][0]);
+        val_set_str(it, "url", fixed[i][1]);
+        val_set_bool(it, "active", !active_slug && strncmp(path, fixed[i][1], n) == 0 && (path[n] == '\0' || path[n] == '/'));
+        val_push(menu, it);
+    }
     return menu;
 }
 

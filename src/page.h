@@ -44,6 +44,12 @@ int admin_council_term_here(Req *r, int64_t term);
 int page_admin_council_export(Req *r);
 int page_admin_council_import(Req *r);
 int page_admin_council_import_apply(Req *r);
+/* page_programme.c: programmes, tasks and progress (issue 9). */
+int page_programmes(Req *r);
+int page_programme(Req *r);
+int page_admin_programme(Req *r);
+int page_admin_programme_tasks(Req *r);
+int page_admin_programme_update(Req *r);
 /* page_engage.c (ratings and comments) */
 /* Add the article page's rating and comment blocks to ctx (key `engage`);
  * called by page_article.  0, or -1 on a database error. */
