@@ -36,6 +36,7 @@
 #include "content.h"
 #include "council_demo.h"
 #include "programme_demo.h"
+#include "report_demo.h"
 #include "demo.h"
 #include "engage_comment.h"
 #include "engage_rating.h"
@@ -752,6 +753,7 @@ int demo_load(Db *db, const char *files_dir, int64_t now, char *err, size_t errl
         if (db_begin(db) != DB_OK) { fail(err, errlen, "cannot begin: %s", db_errmsg(db)); goto out; }
         if (council_demo_load(db, err, errlen) != 0) goto undo;
         if (programme_demo_load(db, err, errlen) != 0) goto undo;
+        if (report_demo_load(db, now, err, errlen) != 0) goto undo;
         if (db_commit(db) != DB_OK) { fail(err, errlen, "cannot commit: %s", db_errmsg(db)); goto undo; }
         ret = 0;
         goto out;
@@ -762,6 +764,7 @@ int demo_load(Db *db, const char *files_dir, int64_t now, char *err, size_t errl
     if (load_categories(db) != 0) { fail(err, errlen, "cannot write categories: %s", db_errmsg(db)); goto undo; }
     if (council_demo_load(db, err, errlen) != 0) goto undo;   /* units, councils, sample terms */
     if (programme_demo_load(db, err, errlen) != 0) goto undo; /* Đề án 15-ĐA/TU, a commune plan */
+    if (report_demo_load(db, now, err, errlen) != 0) goto undo;  /* sơ kết campaigns to the communes */
     int samples = 0;
     for (size_t i = 0; i < n; i++) {
         if (load_article(db, a, files_dir, &recs[i], now, err, errlen) != 0) goto undo;
@@ -817,6 +820,7 @@ int demo_remove(Db *db, const char *files_dir, char *err, size_t errlen)
     size_t ngone = 0;
     if (db_begin(db) != DB_OK) { fail(err, errlen, "cannot begin: %s", db_errmsg(db)); goto out; }
     if (remove_engage(db, a) != 0) goto dberr;   /* polls, statistics (demo_engage) */
+    if (report_demo_remove(db) != 0) goto dberr;    /* sample campaigns and their reports */
     if (programme_demo_remove(db) != 0) goto dberr; /* sample tasks and progress (they name sample bodies) */
     if (council_demo_remove(db) != 0) goto dberr;   /* sample terms, bodies, delegates */
     int64_t *arts = collect_ids(db, a, "SELECT id FROM articles WHERE is_sample = 1", &nart);

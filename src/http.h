@@ -137,7 +137,9 @@ enum { ROUTE_NO_CSRF = 1,     /* POST that carries its own protection (sign-in f
        ROUTE_NO_DB = 4,       /* served without a database connection or session (embedded static files) */
        ROUTE_COUNCIL = 8,     /* council work: args[0] is a council id, checked against the account's scope
                                  (read for GET, write for POST) before the body; r->council_id set */
-       ROUTE_ANY_OFFICE = 16 }; /* open to the staff of every council's office, not only the portal owner's */
+       ROUTE_ANY_OFFICE = 16, /* open to the staff of every council's office, not only the portal owner's */
+       ROUTE_REVIEW = 32 };   /* with ROUTE_COUNCIL: a review decision (accept, return) that READ scope on the
+                                 URL's council suffices for, so the reviewer role of the level above may POST it */
 extern const Route routes[];  /* terminated by {NULL} */
 /* Find the route for method+path; fills r->args.  Returns it, or NULL with
  * *status 404 (no path) or 405 (path exists, other method). */

@@ -491,7 +491,7 @@ static int origin_foreign(Req *r)
 /* ROUTE_COUNCIL: the council of the URL (args[0]) must exist and lie in
  * the account's scope: read for GET, write for anything else.  Settled
  * here, before the body of a POST is read. */
-static int check_council_scope(Req *r)
+static int check_council_scope(Req *r, int route_flags)
 {
     int64_t id = r->nargs > 0 ? staff_council_arg(r->args[0]) : 0;
     if (id > 0 && db_int(r->db, 0, "SELECT COUNT(*) FROM councils WHERE id = ?1", "l", id) != 1) id = 0;
@@ -499,7 +499,9 @@ static int check_council_scope(Req *r)
     int scope = staff_scope(r->db, r->user, id);
     if (scope < 0) return reply_error(r, 500, NULL);
     int reads = !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD");
-    int need = reads ? STAFF_READ : STAFF_WRITE;
+    /* A review decision is the reviewer's one write: READ scope on the
+     * reviewing council (its own and those below) is enough. */
+    int need = reads || (route_flags & ROUTE_REVIEW) ? STAFF_READ : STAFF_WRITE;
     if (scope < need)
         return reply_error(r, 403, scope == STAFF_NONE
                                        ? "Hội đồng nhân dân này không thuộc phạm vi công việc của tài khoản bạn."
@@ -552,7 +554,7 @@ static int check_access(Req *r, const Route *rt, int route_status)
                                        "trang này chỉ dành cho Văn phòng quản lý cổng thông tin.");
     }
     if (rt->flags & ROUTE_COUNCIL) {
-        int st = check_council_scope(r);
+        int st = check_council_scope(r, rt->flags);
         if (st) return st;
     }
     if (!strcmp(r->method, "POST") && (rt->flags & ROUTE_NO_CSRF) && origin_foreign(r))

@@ -270,7 +270,8 @@ TEST(test_bad_files_change_nothing)
     res = tc_post_multipart(c, up, "csrf", c->csrf, "term", num(bd_term), "@file", notzip, "gia.xlsx", NULL);
     CHECK_INT(res->status, 400);
     CHECK_CONTAINS(res->body, "không phải bảng tính Excel");
-    const char *broken = file_at("hong.xlsx", "PK\x03\x04 not really a zip", 26);
+    static const char not_zip[] = "PK\x03\x04 not really a zip";
+    const char *broken = file_at("hong.xlsx", not_zip, sizeof not_zip - 1);
     res = tc_post_multipart(c, up, "csrf", c->csrf, "term", num(bd_term), "@file", broken, "hong.xlsx", NULL);
     CHECK_INT(res->status, 400);
     CHECK_CONTAINS(res->body, "Không có dữ liệu nào được ghi.");

@@ -329,7 +329,14 @@ TEST(test_hundred_thousand_rows_stream)
     getrusage(RUSAGE_SELF, &ru);
     /* the file is ~9 MB and its rows ~30 MB in SQLite's journal; the reader
      * itself must not hold them: the peak grows by far less than 64 MB */
+#if defined(__SANITIZE_ADDRESS__)
+    /* ASan keeps freed memory in its quarantine (256 MB by default), so the
+     * peak says nothing about the reader here: counted as skipped. */
+    (void)rss0;
+    T_SKIP(hundred_thousand_rows_memory, "resident size is not meaningful under AddressSanitizer");
+#else
     CHECK((ru.ru_maxrss - rss0) < 64 * 1024);
+#endif
     CHECK_INT(rows(), before);
 }
 
