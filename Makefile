@@ -105,7 +105,7 @@ $(B)/bench/%: bench/%.c $(B)/libhoidong.a | $(B)/obj
 
 bench: deps
 	@scripts/install-deps.sh wrk nginx-light
-	@$(MAKE) --no-print-directory $(B)/hoidong $(B)/hoidong-test $(B)/bench/gen_bulk $(B)/bench/startup $(B)/bench/codes $(B)/bench/council_render $(B)/bench/programme_rollup
+	@$(MAKE) --no-print-directory $(B)/hoidong $(B)/hoidong-test $(B)/bench/gen_bulk $(B)/bench/startup $(B)/bench/codes $(B)/bench/council_render $(B)/bench/programme_rollup $(B)/bench/report_board
 	@bench/run.sh
 
 format:

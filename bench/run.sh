@@ -47,7 +47,7 @@ BIN="$PWD/$B/hoidong-test"
 for tool in wrk nginx curl sqlite3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh wrk nginx-light)" >&2; exit 1; }
 done
-[ -n "${BENCH_NO_BUILD:-}" ] || make -s --no-print-directory "$B/hoidong-test" "$B/bench/gen_bulk" "$B/bench/startup" "$B/bench/codes" "$B/bench/council_render" "$B/bench/programme_rollup" >/dev/null
+[ -n "${BENCH_NO_BUILD:-}" ] || make -s --no-print-directory "$B/hoidong-test" "$B/bench/gen_bulk" "$B/bench/startup" "$B/bench/codes" "$B/bench/council_render" "$B/bench/programme_rollup" "$B/bench/report_board" >/dev/null
 
 TMP=$(mktemp -d /tmp/hoidong-bench.XXXXXX)
 HD_PID=""
@@ -314,4 +314,6 @@ RES="$B/bench/results.txt"
   "$B/bench/council_render" 200 2>/dev/null | sed 's/^/  /'
   echo "programme roll-up, five levels, 5,000 tasks (bench/programme_rollup; goal < 20 ms):"
   "$B/bench/programme_rollup" 5000 51 2>/dev/null | sed 's/^/  /'
+  echo "review-report board and aggregate, 126 councils x 40 fields (bench/report_board 100; goal < 50 ms):"
+  "$B/bench/report_board" 100 2>/dev/null | sed 's/^/  /'
 } | tee "$RES"

@@ -489,7 +489,8 @@ static int origin_foreign(Req *r)
 }
 
 /* ROUTE_COUNCIL: the council of the URL (args[0]) must exist and lie in
- * the account's scope: read for GET, write for anything else.  Settled
+ * the account's scope: read for GET (and a ROUTE_REVIEW decision), write
+ * for anything else.  Settled
  * here, before the body of a POST is read. */
 static int check_council_scope(Req *r, int route_flags)
 {

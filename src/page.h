@@ -50,6 +50,18 @@ int page_programme(Req *r);
 int page_admin_programme(Req *r);
 int page_admin_programme_tasks(Req *r);
 int page_admin_programme_update(Req *r);
+/* page_report.c: periodic review reports (issue 9 item 3). */
+int page_admin_reports(Req *r);
+int page_admin_report(Req *r);
+int page_admin_report_save(Req *r);
+int page_admin_report_new_version(Req *r);
+int page_admin_campaign(Req *r);
+int page_admin_campaign_export(Req *r);
+int page_admin_campaign_report(Req *r);
+int page_admin_campaign_decide(Req *r);
+/* The staff home's reminders for council: reports due, reports waiting
+ * for its review (ctx keys reminders, has_reminders, waiting_review). */
+int report_reminders(Req *r, int64_t council, Val *ctx);
 /* page_engage.c (ratings and comments) */
 /* Add the article page's rating and comment blocks to ctx (key `engage`);
  * called by page_article.  0, or -1 on a database error. */

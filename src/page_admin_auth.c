@@ -79,6 +79,12 @@ static const char *action_label(const char *action)
         {"council.membership_add", "Ghi chức danh"},
         {"council.delegate_end", "Thôi làm đại biểu"},
         {"council.import", "Nhập dữ liệu từ tệp"},
+        {"programme.progress", "Ghi tiến độ nhiệm vụ"},
+        {"report.save", "Lưu bản nháp báo cáo"},
+        {"report.submit", "Nộp báo cáo"},
+        {"report.return", "Trả lại báo cáo"},
+        {"report.accept", "Chấp nhận báo cáo"},
+        {"report.new_version", "Tạo phiên bản báo cáo mới"},
         {"demo.load", "Nạp dữ liệu mẫu"},
         {"demo.remove", "Gỡ dữ liệu mẫu"},
     };

@@ -74,6 +74,11 @@ int page_admin_councils(Req *r)
     val_set_bool(ctx, "has_councils", val_len(list) > 0);
     val_set_int(ctx, "count", val_len(list));
     val_set_str(ctx, "role_label", auth_role_label(r->user->role));
+    /* reminders for the account's own council (the top one for the portal's office) */
+    int64_t own = r->user->council_id > 0 ? r->user->council_id
+                : db_int(r->db, 0, "SELECT id FROM councils WHERE level = 'province' AND valid_from <= ?1"
+                                   " AND (valid_to IS NULL OR valid_to > ?1) ORDER BY id LIMIT 1", "l", today);
+    if (own > 0 && report_reminders(r, own, ctx) != 0) return reply_error(r, 500, NULL);
     if (r->user->council_id > 0)
         val_set_str(ctx, "office", db_text(r->db, a, "SELECT name FROM councils WHERE id = ?1", "l",
                                            r->user->council_id));

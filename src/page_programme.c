@@ -30,6 +30,7 @@
 #include "page.h"
 #include "page_util.h"
 #include "programme.h"
+#include "report.h"
 #include "staff.h"
 #include "tmpl.h"
 #include "unit.h"
@@ -439,22 +440,12 @@ int page_admin_programme_tasks(Req *r)
     return tasks_render(r, 200, NULL, ok && !strcmp(ok, "tien-do") ? "Đã ghi tiến độ." : NULL);
 }
 
-/* A decimal typed the Vietnamese way ("4,5") or the other ("4.5"); -1 bad. */
+/* A number typed the Vietnamese way or plainly (report_parse_number):
+ * 0 and *out, 1 empty, -1 not a number. */
 static int parse_number(const char *s, double *out)
 {
-    if (!s) return 1;
-    while (*s == ' ') s++;
-    if (!*s) return 1;
-    char buf[64];
-    size_t n = strlen(s);
-    if (n >= sizeof buf) return -1;
-    for (size_t i = 0; i <= n; i++) buf[i] = s[i] == ',' ? '.' : s[i];
-    while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '%')) buf[--n] = 0;
-    char *end;
-    double v = strtod(buf, &end);
-    if (end == buf || *end || !isfinite(v)) return -1;
-    *out = v;
-    return 0;
+    if (!s || !*s || strspn(s, " ") == strlen(s)) return 1;
+    return report_parse_number(s, out);
 }
 
 /* POST /quan-tri/hoi-dong/:council/chuong-trinh/viec/:id/tien-do [editor; ROUTE_COUNCIL]

@@ -235,9 +235,16 @@ int report_parse_number(const char *s, double *out)
     size_t n = 0;
     int dots = 0, commas = 0;
     for (const char *p = s; *p && *p != ' '; p++) dots += *p == '.', commas += *p == ',';
-    /* "4.922.512" or "4.922.512,5": dots group thousands (Vietnamese);
-     * "4,5": a decimal comma; "4.5" with one dot and no comma: a decimal point */
+    /* "4.922.512", "4.922.512,5" and "1.204": dots group thousands (the
+     * Vietnamese way); "4,5": a decimal comma; "4.5" or "4.25" (one dot, not
+     * followed by exactly three digits): a decimal point */
     int thousands_dots = dots > 1 || (dots == 1 && commas == 1);
+    if (dots == 1 && !commas) {
+        const char *d = strchr(s, '.');
+        size_t k = 0;
+        while (d[1 + k] >= '0' && d[1 + k] <= '9') k++;
+        thousands_dots = k == 3 && (d[4] == 0 || d[4] == ' ' || d[4] == '%');
+    }
     for (const char *p = s; *p; p++) {
         if (*p == ' ' || *p == '%') continue;
         if (n + 1 >= sizeof buf) return -1;
