@@ -98,6 +98,7 @@ const Route routes[] = {
     {"GET",  "/dai-bieu/:id",                   page_council_delegate, ROLE_NONE, 0},
     {"GET",  "/chuong-trinh",                   page_programmes,       ROLE_NONE, 0},
     {"GET",  "/chuong-trinh/:slug",             page_programme,        ROLE_NONE, 0},
+    {"GET",  "/chuong-trinh/:slug/atom",        page_feed_programme,   ROLE_NONE, 0},
     {NULL, NULL, NULL, 0, 0},
 };
 

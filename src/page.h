@@ -47,6 +47,7 @@ int page_admin_council_import_apply(Req *r);
 /* page_programme.c: programmes, tasks and progress (issue 9). */
 int page_programmes(Req *r);
 int page_programme(Req *r);
+int page_feed_programme(Req *r);   /* page_feeds.c */
 int page_admin_programme(Req *r);
 int page_admin_programme_tasks(Req *r);
 int page_admin_programme_update(Req *r);

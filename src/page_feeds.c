@@ -62,6 +62,41 @@ static const char sql_feed[] =
     " WHERE " ARTICLE_VISIBLE_SQL " AND (?2 = 0 OR a.category_id IN (SELECT id FROM sub))"
     " ORDER BY COALESCE(a.published_at, a.created_at) DESC, a.id DESC LIMIT ?3";
 
+/* The feed around its entries (already written to e): head, self and
+ * alternate links, <updated> = the newest entry (or today's start). */
+static int atom_wrap(Req *r, const char *title, const char *subtitle, const char *self, const char *alt,
+                     const char *site_name, int64_t newest, const Buf *e)
+{
+    Arena *a = r->arena;
+    Buf b;
+    buf_init(&b, a);
+    buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                 "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"vi\">\n<title>");
+    buf_xml(&b, title);
+    buf_puts(&b, "</title>\n");
+    if (subtitle && *subtitle) {
+        buf_puts(&b, "<subtitle>");
+        buf_xml(&b, subtitle);
+        buf_puts(&b, "</subtitle>\n");
+    }
+    buf_puts(&b, "<id>");
+    buf_xml(&b, arena_printf(a, "%s%s", site_url(), self));
+    buf_puts(&b, "</id>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
+    buf_xml(&b, arena_printf(a, "%s%s", site_url(), self));
+    buf_puts(&b, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
+    buf_xml(&b, arena_printf(a, "%s%s", site_url(), alt));
+    buf_puts(&b, "\"/>\n<updated>");
+    /* An empty feed still needs <updated>: the start of today keeps it stable. */
+    put_iso(&b, newest ? newest : vn_day_start(r->now));
+    buf_puts(&b, "</updated>\n<author><name>");
+    buf_xml(&b, site_name);
+    buf_puts(&b, "</name></author>\n<generator>hoidong</generator>\n");
+    buf_append(&b, e->data ? e->data : "", e->len);
+    buf_puts(&b, "</feed>\n");
+    r->cache_seconds = 300;
+    return reply_text(r, 200, "application/atom+xml; charset=utf-8", buf_str(&b));
+}
+
 /* Write a whole Atom feed into r->out.  title: the feed's title; self:
  * its path; alt: the HTML page it mirrors.  Returns the status. */
 static int atom_reply(Req *r, const char *title, const char *subtitle, const char *self,
@@ -116,34 +151,7 @@ static int atom_reply(Req *r, const char *title, const char *subtitle, const cha
     }
     db_done(st);
     if (rc != DB_DONE) return reply_error(r, 500, NULL);
-
-    Buf b;
-    buf_init(&b, a);
-    buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-                 "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"vi\">\n<title>");
-    buf_xml(&b, title);
-    buf_puts(&b, "</title>\n");
-    if (subtitle && *subtitle) {
-        buf_puts(&b, "<subtitle>");
-        buf_xml(&b, subtitle);
-        buf_puts(&b, "</subtitle>\n");
-    }
-    buf_puts(&b, "<id>");
-    buf_xml(&b, arena_printf(a, "%s%s", site_url(), self));
-    buf_puts(&b, "</id>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
-    buf_xml(&b, arena_printf(a, "%s%s", site_url(), self));
-    buf_puts(&b, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-    buf_xml(&b, arena_printf(a, "%s%s", site_url(), alt));
-    buf_puts(&b, "\"/>\n<updated>");
-    /* An empty feed still needs <updated>: the start of today keeps it stable. */
-    put_iso(&b, newest ? newest : vn_day_start(r->now));
-    buf_puts(&b, "</updated>\n<author><name>");
-    buf_xml(&b, site_name);
-    buf_puts(&b, "</name></author>\n<generator>hoidong</generator>\n");
-    buf_append(&b, e.data ? e.data : "", e.len);
-    buf_puts(&b, "</feed>\n");
-    r->cache_seconds = 300;
-    return reply_text(r, 200, "application/atom+xml; charset=utf-8", buf_str(&b));
+    return atom_wrap(r, title, subtitle, self, alt, site_name, newest, &e);
 }
 
 /* GET /tin-moi.atom - Atom feed of the 20 latest visible articles of every
@@ -243,4 +251,76 @@ int page_robots(Req *r)
                                    "\n"
                                    "Sitemap: %s/sitemap.xml\n",
                                    site_url()));
+}
+
+/* GET /chuong-trinh/:slug/atom - the latest progress updates recorded on a
+ * programme published in full (docs/PROGRAMMES.md).  Entries: the task, the
+ * figure recorded and its note; never who recorded it.  Public. */
+int page_feed_programme(Req *r)
+{
+    Arena *a = r->arena;
+    const char *slug = r->nargs > 0 ? r->args[0] : "";
+    Stmt *st = db_prepare(r->db, "SELECT id, title FROM programmes WHERE slug = ?1 AND publish = 'full'");
+    if (!st) return reply_error(r, 500, NULL);
+    db_bind_text(st, 1, slug);
+    if (db_step(st) != DB_ROW) { db_done(st); return reply_error(r, 404, "Không tìm thấy chương trình này."); }
+    int64_t prog = db_col_int(st, 0);
+    const char *ptitle = db_col_dup(st, 1, a);
+    db_done(st);
+    st = db_prepare(r->db,
+        "SELECT u.id, u.on_day, u.created_at, u.percent IS NOT NULL, COALESCE(u.percent, 0), u.value IS NOT NULL,"
+        " COALESCE(u.value, 0), u.note, t.code, t.title, t.target_kind, t.target_unit, COALESCE(t.target_value, 0), t.id"
+        " FROM programme_updates u JOIN programme_tasks t ON t.id = u.task_id WHERE t.programme_id = ?1"
+        " AND u.created_at <= ?2 ORDER BY u.created_at DESC, u.id DESC LIMIT ?3");
+    if (!st) return reply_error(r, 500, NULL);
+    db_bindf(st, "lli", prog, (int64_t)r->now, FEED_ENTRIES);
+    Buf e;
+    buf_init(&e, a);
+    const char *host = site_host(a);
+    const char *page = arena_printf(a, "/chuong-trinh/%s", slug);
+    int64_t newest = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        int64_t created = db_col_int(st, 2);
+        if (created > newest) newest = created;
+        Buf fig;
+        buf_init(&fig, a);
+        const char *kind = db_col_text(st, 10);
+        if (!strcmp(kind, "done")) buf_puts(&fig, db_col_double(st, 4) >= 100 ? "đã hoàn thành" : "chưa hoàn thành");
+        else if (!strcmp(kind, "number") && db_col_int(st, 5)) {
+            vn_decimal(&fig, db_col_double(st, 6), 0);
+            buf_putc(&fig, '/');
+            vn_decimal(&fig, db_col_double(st, 12), 0);
+            buf_printf(&fig, " %s", db_col_text(st, 11));
+        } else {
+            vn_decimal(&fig, db_col_double(st, 4), db_col_double(st, 4) == (double)(int64_t)db_col_double(st, 4) ? 0 : 1);
+            buf_putc(&fig, '%');
+        }
+        buf_puts(&e, "<entry>\n<title>");
+        buf_xml(&e, arena_printf(a, "%s %s: %s", db_col_text(st, 8), db_col_text(st, 9), buf_str(&fig)));
+        buf_puts(&e, "</title>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
+        buf_xml(&e, arena_printf(a, "%s%s#nv-%lld", site_url(), page, (long long)db_col_int(st, 13)));
+        buf_puts(&e, "\"/>\n<id>tag:");
+        buf_xml(&e, host);
+        buf_putc(&e, ',');
+        put_day(&e, created);
+        buf_printf(&e, ":tien-do/%lld</id>\n<published>", (long long)db_col_int(st, 0));
+        put_iso(&e, created);
+        buf_puts(&e, "</published>\n<updated>");
+        put_iso(&e, created);
+        buf_puts(&e, "</updated>\n<summary type=\"text\">");
+        Buf d;
+        buf_init(&d, a);
+        buf_puts(&d, "Ngày ");
+        vn_date(&d, db_col_int(st, 1));
+        buf_puts(&d, ": ");
+        buf_puts(&d, *db_col_text(st, 7) ? db_col_text(st, 7) : buf_str(&fig));
+        buf_xml(&e, buf_str(&d));
+        buf_puts(&e, "</summary>\n</entry>\n");
+    }
+    db_done(st);
+    if (rc != DB_DONE) return reply_error(r, 500, NULL);
+    const char *site_name = db_text(r->db, a, "SELECT value FROM settings WHERE key = 'site_name'", "");
+    return atom_wrap(r, arena_printf(a, "Tiến độ – %s", ptitle), "Cập nhật tiến độ các nhiệm vụ",
+                     arena_printf(a, "%s/atom", page), page, site_name && *site_name ? site_name : "HĐND", newest, &e);
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include <libxml/parser.h>
 #include "arena.h"
 #include "db.h"
 #include "log.h"
@@ -84,6 +85,20 @@ TEST(test_public_pages)
     CHECK_CONTAINS(res->body, "31/2/2022&quot; không hợp lệ. Hãy nhập ngày theo dạng ngày/tháng/năm");
     res = tc_get(c, "/chuong-trinh/khong-co");
     CHECK_INT(res->status, 404);
+    /* the progress feed: well-formed Atom, the figures, never who recorded them */
+    res = tc_get(c, "/chuong-trinh/de-an-15-da-tu/atom");
+    CHECK_INT(res->status, 200);
+    char *ct = tc_header(res, "Content-Type");
+    CHECK_STR(ct ? ct : "", "application/atom+xml; charset=utf-8");
+    free(ct);
+    xmlDocPtr doc = xmlReadMemory(res->body, (int)res->len, "feed.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR);
+    CHECK(doc != NULL);
+    if (doc) xmlFreeDoc(doc);
+    CHECK_CONTAINS(res->body, "<entry>");
+    CHECK_CONTAINS(res->body, "2.1 Tổ chức giám sát chuyên đề theo chương trình hằng năm của HĐND Thành phố: 17/20 cuộc giám sát");
+    CHECK_NOT_CONTAINS(res->body, "demo");
+    res = tc_get(c, "/chuong-trinh/khong-co/atom");
+    CHECK_INT(res->status, 404);
     /* the menu leads there */
     res = tc_get(c, "/");
     CHECK_CONTAINS(res->body, "href=\"/chuong-trinh\"");
@@ -98,6 +113,9 @@ TEST(test_commune_records_progress)
     TResp *res = tc_get(pub, page);
     CHECK_INT(res->status, 200);
     CHECK_CONTAINS(res->body, "Chưa hoàn thành");
+    res = tc_get(pub, "/chuong-trinh/ke-hoach-phuong-ba-dinh-2026/atom");
+    CHECK_INT(res->status, 200);
+    CHECK_NOT_CONTAINS(res->body, "Đã gửi báo cáo sơ kết.");
     TClient *c = signed_in("bd.bientap");
     res = tc_get(c, url("/quan-tri/hoi-dong/%lld/chuong-trinh", ba_dinh, 0));
     CHECK_INT(res->status, 200);
@@ -117,6 +135,8 @@ TEST(test_commune_records_progress)
     res = tc_get(pub, page);
     CHECK_INT(res->status, 200);
     CHECK_CONTAINS(res->body, "Đã gửi báo cáo sơ kết.");
+    res = tc_get(pub, "/chuong-trinh/ke-hoach-phuong-ba-dinh-2026/atom");
+    CHECK_CONTAINS(res->body, "Đã gửi báo cáo sơ kết.");   /* the cached feed was invalidated too */
     tc_free(pub);
     tc_free(c);
 }
