@@ -44,6 +44,7 @@ const Route routes[] = {
     {"GET",  "/quan-tri/hoi-dong/:council/bao-cao/:id", page_admin_report, ROLE_REVIEWER, ROUTE_COUNCIL},
     {"POST", "/quan-tri/hoi-dong/:council/bao-cao/:id/luu", page_admin_report_save, ROLE_EDITOR, ROUTE_COUNCIL},
     {"POST", "/quan-tri/hoi-dong/:council/bao-cao/:id/phien-ban-moi", page_admin_report_new_version, ROLE_EDITOR, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/dot-bao-cao/mo", page_admin_campaign_open, ROLE_EDITOR, ROUTE_COUNCIL},
     {"GET",  "/quan-tri/hoi-dong/:council/dot-bao-cao/:id", page_admin_campaign, ROLE_REVIEWER, ROUTE_COUNCIL},
     {"GET",  "/quan-tri/hoi-dong/:council/dot-bao-cao/:id/xuat", page_admin_campaign_export, ROLE_REVIEWER, ROUTE_COUNCIL},
     {"GET",  "/quan-tri/hoi-dong/:council/dot-bao-cao/:id/hd/:target", page_admin_campaign_report, ROLE_REVIEWER, ROUTE_COUNCIL},

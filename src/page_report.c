@@ -34,6 +34,7 @@
 #include "report.h"
 #include "staff.h"
 #include "tmpl.h"
+#include "unit.h"
 #include "vn.h"
 
 #define DAY 86400
@@ -107,8 +108,8 @@ static Val *state_val(Req *r, const ReportState *s)
 
 /* ------------------------------------------------------------ the list */
 
-/* GET /quan-tri/hoi-dong/:council/bao-cao [reviewer; ROUTE_COUNCIL] */
-int page_admin_reports(Req *r)
+/* The list page; error and typed: the "open a campaign" form after a refusal. */
+static int reports_render(Req *r, int status, const char *error, int typed, const char *notice)
 {
     Arena *a = r->arena;
     int64_t today = vn_day_start(r->now);
@@ -161,12 +162,113 @@ int page_admin_reports(Req *r)
     if (rc != DB_DONE) return reply_error(r, 500, NULL);
     val_set(ctx, "due", due);
     val_set_bool(ctx, "has_due", val_len(due) > 0);
+    /* the form to open a campaign: the latest version of each template of this council */
+    Val *tpls = val_list(a);
+    const char *want = typed ? req_form(r, "version") : NULL;
+    st = db_prepare(r->db, "SELECT v.id, t.name, v.version, (SELECT COUNT(*) FROM report_fields f WHERE f.version_id = v.id)"
+                           " FROM report_templates t JOIN report_template_versions v ON v.template_id = t.id"
+                           " WHERE t.council_id = ?1 AND v.version = (SELECT MAX(v2.version) FROM report_template_versions v2"
+                           " WHERE v2.template_id = t.id) ORDER BY t.name");
+    if (!st) return reply_error(r, 500, NULL);
+    db_bind_int(st, 1, r->council_id);
+    while ((rc = db_step(st)) == DB_ROW) {
+        Val *m = val_map(a);
+        const char *id = arena_printf(a, "%lld", (long long)db_col_int(st, 0));
+        val_set_str(m, "value", id);
+        val_set_str(m, "label", arena_printf(a, "%s (phiên bản %lld, %lld trường)", db_col_text(st, 1),
+                                             (long long)db_col_int(st, 2), (long long)db_col_int(st, 3)));
+        val_set_bool(m, "selected", want && !strcmp(want, id));
+        val_push(tpls, m);
+    }
+    db_done(st);
+    if (rc != DB_DONE) return reply_error(r, 500, NULL);
+    int64_t below = db_int(r->db, 0, "SELECT COUNT(*) FROM councils WHERE parent_id = ?1 AND valid_from <= ?2"
+                                     " AND (valid_to IS NULL OR valid_to > ?2)", "ll", r->council_id, today);
+    val_set(ctx, "templates", tpls);
+    val_set_bool(ctx, "can_open", r->council_scope == STAFF_WRITE && val_len(tpls) > 0 && below > 0);
+    val_set_int(ctx, "below", below);
+    if (error) val_set_str(ctx, "error", error);
+    if (notice) val_set_str(ctx, "notice", notice);
+    Val *form = val_map(a);
+    static const char *const keys[] = {"title", "from", "to", "deadline"};
+    for (int i = 0; i < 4; i++) val_set_str(form, keys[i], typed ? page_echo(a, req_form(r, keys[i])) : "");
+    const char *kind = typed ? req_form(r, "kind") : NULL;
+    static const char *const kinds[][2] = {{"half_year", "Sơ kết 6 tháng"}, {"year", "Sơ kết năm"},
+                                           {"final", "Tổng kết"}, {"other", "Khác"}};
+    Val *kopts = val_list(a);
+    for (int i = 0; i < 4; i++) {
+        Val *o = val_map(a);
+        val_set_str(o, "value", kinds[i][0]);
+        val_set_str(o, "label", kinds[i][1]);
+        val_set_bool(o, "selected", kind && !strcmp(kind, kinds[i][0]));
+        val_push(kopts, o);
+    }
+    val_set(form, "kinds", kopts);
+    val_set(ctx, "form", form);
+    val_set_str(ctx, "open_action", arena_printf(a, "%s/dot-bao-cao/mo", base));
     val_set(ctx, "opened", opened);
     val_set_bool(ctx, "has_opened", val_len(opened) > 0);
     val_set(ctx, "crumbs", val_list(a));
     val_push(val_get(ctx, "crumbs"), page_crumb(a, "Hội đồng nhân dân", "/quan-tri/hoi-dong"));
     val_push(val_get(ctx, "crumbs"), page_crumb(a, name ? name : "Hội đồng nhân dân", base));
-    return reply_page(r, 200, "admin_reports", "Báo cáo định kỳ", ctx);
+    return reply_page(r, status, "admin_reports", "Báo cáo định kỳ", ctx);
+}
+
+/* GET /quan-tri/hoi-dong/:council/bao-cao [reviewer; ROUTE_COUNCIL] */
+int page_admin_reports(Req *r)
+{
+    const char *ok = req_query(r, "ok");
+    return reports_render(r, 200, NULL, 0, ok && !strcmp(ok, "mo") ? "Đã mở đợt báo cáo." : NULL);
+}
+
+/* A form day; 0 ok, -1 bad or empty. */
+static int form_day(const char *s, int64_t *day)
+{
+    return s && *s && unit_parse_day(s, day) == 0 ? 0 : -1;
+}
+
+/* POST /quan-tri/hoi-dong/:council/dot-bao-cao/mo [editor; ROUTE_COUNCIL]
+ * Form: csrf, title, kind, version, from, to, deadline.  Addressed to every
+ * council directly below this one today. */
+int page_admin_campaign_open(Req *r)
+{
+    Arena *a = r->arena;
+    ReportCampaignIn in = {.council_id = r->council_id, .title = req_form(r, "title"), .kind = req_form(r, "kind"),
+                           .version_id = req_int(r, "version", 0, 0, INT64_MAX), .now = r->now};
+    if (form_day(req_form(r, "from"), &in.period_from) || form_day(req_form(r, "to"), &in.period_to)
+        || form_day(req_form(r, "deadline"), &in.deadline))
+        return reports_render(r, 400, "Ngày không hợp lệ: hãy nhập kỳ báo cáo và hạn nộp theo dạng ngày/tháng/năm, "
+                                      "ví dụ 1/1/2026 – 31/12/2026, hạn 15/12/2026.", 1, NULL);
+    char *title = in.title ? vn_clean(a, in.title) : NULL;
+    in.title = title;
+    char err[512];
+    int64_t today = vn_day_start(r->now), camp = 0;
+    if (db_int(r->db, 0, "SELECT COUNT(*) FROM report_campaigns WHERE council_id = ?1 AND title = ?2", "lt",
+               r->council_id, title ? title : "") > 0)
+        return reports_render(r, 400, "Đã có đợt báo cáo cùng tên; hãy đặt tên khác.", 1, NULL);
+    if (db_begin(r->db) != DB_OK) return reports_render(r, 503, "Không ghi được lúc này, vui lòng thử lại.", 1, NULL);
+    int ok = report_campaign_add(r->db, &in, &camp, err, sizeof err) == 0;
+    int64_t n = 0;
+    if (ok) {
+        Stmt *st = db_prepare(r->db, "SELECT id FROM councils WHERE parent_id = ?1 AND valid_from <= ?2"
+                                     " AND (valid_to IS NULL OR valid_to > ?2) ORDER BY id");
+        ok = st != NULL;
+        if (st) {
+            db_bindf(st, "ll", r->council_id, today);
+            int64_t ids[4096];
+            while (n < 4096 && db_step(st) == DB_ROW) ids[n++] = db_col_int(st, 0);
+            db_done(st);
+            for (int64_t i = 0; ok && i < n; i++) ok = report_target_add(r->db, camp, ids[i], err, sizeof err) == 0;
+        }
+        if (ok && n == 0) { ok = 0; snprintf(err, sizeof err, "Không có Hội đồng nhân dân cấp dưới nào để gửi."); }
+    }
+    if (ok) ok = audit_council(r->db, r->user->id, r->user->username, r->now, r->council_id, "report.campaign_open",
+                               "campaign", camp, arena_printf(a, "%s (gửi %lld Hội đồng nhân dân)", title, (long long)n)) == 0;
+    if (!ok || db_commit(r->db) != DB_OK) {
+        db_rollback(r->db);
+        return reports_render(r, 400, ok ? "Không ghi được lúc này, vui lòng thử lại." : arena_strdup(a, err), 1, NULL);
+    }
+    return reply_redirect(r, arena_printf(a, "%s/dot-bao-cao/%lld", base_url(r), (long long)camp));
 }
 
 /* ------------------------------------------------------------ one report */

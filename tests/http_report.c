@@ -262,6 +262,47 @@ TEST(test_city_board_and_decisions)
     tc_free(rv);
 }
 
+TEST(test_city_opens_a_campaign)
+{
+    TClient *c = signed_in("tp.bientap");
+    const char *list = url("/quan-tri/hoi-dong/%lld/bao-cao", city, 0);
+    TResp *res = tc_get(c, list);
+    CHECK_INT(res->status, 200);
+    CHECK_CONTAINS(res->body, "Mở đợt báo cáo mới");
+    CHECK_CONTAINS(res->body, "gửi tới 126 Hội đồng nhân dân cấp dưới trực tiếp");
+    int64_t version = db_int(db, 0, "SELECT MAX(v.id) FROM report_template_versions v JOIN report_templates t"
+                                    " ON t.id = v.template_id WHERE t.council_id = ?1", "l", city);
+    int64_t before = db_int(db, -1, "SELECT COUNT(*) FROM report_campaigns", "");
+    const char *open = url("/quan-tri/hoi-dong/%lld/dot-bao-cao/mo", city, 0);
+    char v[32];
+    snprintf(v, sizeof v, "%lld", (long long)version);
+    res = tc_post(c, open, "csrf", c->csrf, "title", "Tổng kết nhiệm kỳ", "kind", "final", "version", v,
+                  "from", "1/1/2026", "to", "31/12/2026", "deadline", "31/2/2027", NULL);
+    CHECK_INT(res->status, 400);
+    CHECK_CONTAINS(res->body, "Ngày không hợp lệ");
+    CHECK_CONTAINS(res->body, "value=\"Tổng kết nhiệm kỳ\"");
+    res = tc_post(c, open, "csrf", c->csrf, "title", "Tổng kết nhiệm kỳ", "kind", "final", "version", v,
+                  "from", "1/1/2026", "to", "31/12/2026", "deadline", "1/1/2025", NULL);
+    CHECK_INT(res->status, 400);
+    CHECK_CONTAINS(res->body, "Hạn nộp phải sau");
+    CHECK_INT(db_int(db, -1, "SELECT COUNT(*) FROM report_campaigns", ""), before);
+    res = tc_post(c, open, "csrf", c->csrf, "title", "Tổng kết nhiệm kỳ", "kind", "final", "version", v,
+                  "from", "1/1/2026", "to", "31/12/2026", "deadline", "20/1/2027", NULL);
+    CHECK_INT(res->status, 303);
+    int64_t camp = db_int(db, 0, "SELECT id FROM report_campaigns WHERE title = 'Tổng kết nhiệm kỳ'", "");
+    CHECK_INT(db_int(db, -1, "SELECT COUNT(*) FROM report_targets WHERE campaign_id = ?1", "l", camp), 126);
+    tc_free(c);
+    /* the commune sees it due */
+    TClient *b = signed_in("bd.bientap");
+    res = tc_get(b, "/quan-tri/hoi-dong");
+    CHECK_CONTAINS(res->body, "Tổng kết nhiệm kỳ</a>: Chưa bắt đầu");
+    /* and cannot open one for the city */
+    res = tc_post(b, open, "csrf", b->csrf, "title", "Không được", "kind", "final", "version", v,
+                  "from", "1/1/2026", "to", "31/12/2026", "deadline", "20/1/2027", NULL);
+    CHECK_INT(res->status, 403);
+    tc_free(b);
+}
+
 TEST(test_scope)
 {
     TClient *c = signed_in("bd.bientap");
@@ -310,6 +351,7 @@ static int setup(void)
     int rc = ts_cmd(&srv, NULL, "user add bd.bientap editor 'Biên tập Ba Đình' --council phuong-ba-dinh");
     rc |= ts_cmd(&srv, NULL, "user add bd.bientap2 editor 'Biên tập Ba Đình 2' --council phuong-ba-dinh");
     rc |= ts_cmd(&srv, NULL, "user add tp.xemxet reviewer 'Xem xét' --council thanh-pho-ha-noi");
+    rc |= ts_cmd(&srv, NULL, "user add tp.bientap editor 'Biên tập Thành phố' --council thanh-pho-ha-noi");
     unsetenv("HOIDONG_PASSWORD");
     rc |= ts_clock_set(&srv, 1796443200);   /* 5/12/2026 12:00 +07:00: before the year's deadline */
     return rc == 0 ? 0 : -1;
@@ -334,6 +376,7 @@ int main(void)
     RUN(test_commune_fills_and_submits);
     RUN(test_two_editors_same_draft);
     RUN(test_city_board_and_decisions);
+    RUN(test_city_opens_a_campaign);
     RUN(test_scope);
     db_close(db);
     ts_stop(&srv);
