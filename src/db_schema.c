@@ -576,5 +576,52 @@ const char *const db_migrations[] = {
 "  prefilled INTEGER NOT NULL DEFAULT 0,\n"
 "  UNIQUE (report_id, field_id)\n"
 ");\n",
+/* 13: the annual emulation ranking (thi đua; issue 9 item 4;
+ * docs/EMULATION.md).  A round belongs to the council that organises it
+ * for a year; its criteria are data: a weight (the points it is worth)
+ * and a rule that draws from a review campaign, from task progress, or
+ * from a manual score given with its reason.  On approval the computed
+ * ranking is frozen into emulation_results and published. */
+"CREATE TABLE emulation_rounds (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  council_id INTEGER NOT NULL REFERENCES councils(id),\n"
+"  year INTEGER NOT NULL,\n"
+"  title TEXT NOT NULL,\n"
+"  campaign_id INTEGER REFERENCES report_campaigns(id),\n"
+"  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','approved')),\n"
+"  approved_at INTEGER,\n"
+"  approved_by TEXT NOT NULL DEFAULT '',\n"
+"  is_sample INTEGER NOT NULL DEFAULT 0,\n"
+"  UNIQUE (council_id, year, title)\n"
+");\n"
+"CREATE TABLE emulation_criteria (\n"
+"  id INTEGER PRIMARY KEY,\n"
+"  round_id INTEGER NOT NULL REFERENCES emulation_rounds(id),\n"
+"  position INTEGER NOT NULL,\n"
+"  label TEXT NOT NULL,\n"
+"  points REAL NOT NULL CHECK (points > 0),\n"
+"  rule TEXT NOT NULL CHECK (rule IN ('report_on_time','report_ratio','report_relative','task_progress','manual')),\n"
+"  field_a TEXT NOT NULL DEFAULT '',\n"
+"  field_b TEXT NOT NULL DEFAULT ''\n"
+");\n"
+"CREATE INDEX emulation_criteria_round ON emulation_criteria(round_id, position);\n"
+"CREATE TABLE emulation_manual (\n"
+"  criterion_id INTEGER NOT NULL REFERENCES emulation_criteria(id),\n"
+"  council_id INTEGER NOT NULL REFERENCES councils(id),\n"
+"  score REAL NOT NULL CHECK (score >= 0),\n"
+"  reason TEXT NOT NULL,\n"
+"  given_by TEXT NOT NULL DEFAULT '',\n"
+"  given_at INTEGER NOT NULL,\n"
+"  UNIQUE (criterion_id, council_id)\n"
+");\n"
+"CREATE TABLE emulation_results (\n"
+"  round_id INTEGER NOT NULL REFERENCES emulation_rounds(id),\n"
+"  council_id INTEGER NOT NULL REFERENCES councils(id),\n"
+"  rank INTEGER NOT NULL,\n"
+"  total REAL NOT NULL,\n"
+"  scores TEXT NOT NULL,\n"
+"  missing INTEGER NOT NULL DEFAULT 0,\n"
+"  UNIQUE (round_id, council_id)\n"
+");\n",
 NULL
 };

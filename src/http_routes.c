@@ -45,6 +45,10 @@ const Route routes[] = {
     {"POST", "/quan-tri/hoi-dong/:council/bao-cao/:id/luu", page_admin_report_save, ROLE_EDITOR, ROUTE_COUNCIL},
     {"POST", "/quan-tri/hoi-dong/:council/bao-cao/:id/phien-ban-moi", page_admin_report_new_version, ROLE_EDITOR, ROUTE_COUNCIL},
     {"POST", "/quan-tri/hoi-dong/:council/dot-bao-cao/mo", page_admin_campaign_open, ROLE_EDITOR, ROUTE_COUNCIL},
+    /* the emulation ranking (page_emulation.c, issue 9) */
+    {"GET",  "/quan-tri/hoi-dong/:council/thi-dua/:id", page_admin_emulation, ROLE_REVIEWER, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/thi-dua/:id/diem", page_admin_emulation_score, ROLE_EDITOR, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/thi-dua/:id/phe-duyet", page_admin_emulation_approve, ROLE_EDITOR, ROUTE_COUNCIL},
     {"GET",  "/quan-tri/hoi-dong/:council/dot-bao-cao/:id", page_admin_campaign, ROLE_REVIEWER, ROUTE_COUNCIL},
     {"GET",  "/quan-tri/hoi-dong/:council/dot-bao-cao/:id/xuat", page_admin_campaign_export, ROLE_REVIEWER, ROUTE_COUNCIL},
     {"GET",  "/quan-tri/hoi-dong/:council/dot-bao-cao/:id/hd/:target", page_admin_campaign_report, ROLE_REVIEWER, ROUTE_COUNCIL},
@@ -100,6 +104,8 @@ const Route routes[] = {
     {"GET",  "/chuong-trinh",                   page_programmes,       ROLE_NONE, 0},
     {"GET",  "/chuong-trinh/:slug",             page_programme,        ROLE_NONE, 0},
     {"GET",  "/chuong-trinh/:slug/atom",        page_feed_programme,   ROLE_NONE, 0},
+    {"GET",  "/thi-dua",                        page_emulations,       ROLE_NONE, 0},
+    {"GET",  "/thi-dua/:id",                    page_emulation,        ROLE_NONE, 0},
     {NULL, NULL, NULL, 0, 0},
 };
 

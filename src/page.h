@@ -64,6 +64,12 @@ int page_admin_campaign_decide(Req *r);
 /* The staff home's reminders for council: reports due, reports waiting
  * for its review (ctx keys reminders, has_reminders, waiting_review). */
 int report_reminders(Req *r, int64_t council, Val *ctx);
+/* page_emulation.c: the emulation ranking (issue 9 item 4). */
+int page_emulations(Req *r);
+int page_emulation(Req *r);
+int page_admin_emulation(Req *r);
+int page_admin_emulation_score(Req *r);
+int page_admin_emulation_approve(Req *r);
 /* page_engage.c (ratings and comments) */
 /* Add the article page's rating and comment blocks to ctx (key `engage`);
  * called by page_article.  0, or -1 on a database error. */

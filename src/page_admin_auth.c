@@ -85,6 +85,9 @@ static const char *action_label(const char *action)
         {"report.return", "Trả lại báo cáo"},
         {"report.accept", "Chấp nhận báo cáo"},
         {"report.new_version", "Tạo phiên bản báo cáo mới"},
+        {"report.campaign_open", "Mở đợt báo cáo"},
+        {"emulation.score", "Chấm điểm thi đua"},
+        {"emulation.approve", "Phê duyệt kết quả thi đua"},
         {"demo.load", "Nạp dữ liệu mẫu"},
         {"demo.remove", "Gỡ dữ liệu mẫu"},
     };

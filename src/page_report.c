@@ -208,6 +208,21 @@ static int reports_render(Req *r, int status, const char *error, int typed, cons
     val_set_str(ctx, "open_action", arena_printf(a, "%s/dot-bao-cao/mo", base));
     val_set(ctx, "opened", opened);
     val_set_bool(ctx, "has_opened", val_len(opened) > 0);
+    Val *rounds = val_list(a);
+    st = db_prepare(r->db, "SELECT id, title, status FROM emulation_rounds WHERE council_id = ?1 ORDER BY year DESC, id DESC");
+    if (!st) return reply_error(r, 500, NULL);
+    db_bind_int(st, 1, r->council_id);
+    while ((rc = db_step(st)) == DB_ROW) {
+        Val *m = val_map(a);
+        val_set_str(m, "title", db_col_dup(st, 1, a));
+        val_set_str(m, "status", !strcmp(db_col_text(st, 2), "approved") ? "đã phê duyệt" : "đang chấm");
+        val_set_str(m, "url", arena_printf(a, "%s/thi-dua/%lld", base, (long long)db_col_int(st, 0)));
+        val_push(rounds, m);
+    }
+    db_done(st);
+    if (rc != DB_DONE) return reply_error(r, 500, NULL);
+    val_set(ctx, "rounds", rounds);
+    val_set_bool(ctx, "has_rounds", val_len(rounds) > 0);
     val_set(ctx, "crumbs", val_list(a));
     val_push(val_get(ctx, "crumbs"), page_crumb(a, "Hội đồng nhân dân", "/quan-tri/hoi-dong"));
     val_push(val_get(ctx, "crumbs"), page_crumb(a, name ? name : "Hội đồng nhân dân", base));

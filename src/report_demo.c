@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "emulation.h"
 #include "report.h"
 #include "report_demo.h"
 #include "vn.h"
@@ -92,6 +93,47 @@ static int fill(Db *db, int64_t council, int64_t pday, uint64_t *r, int months, 
     return n;
 }
 
+/* The 2026 emulation round of the city over its communes (issue 9 item 4):
+ * criteria drawn from the half-year review, from task progress and from
+ * the Standing Committee's judgement; a few manual scores; still open, so
+ * the city's staff can approve it. */
+static int emulation_demo(Db *db, int64_t city, int64_t now, char *err, size_t errlen)
+{
+    int64_t camp = db_int(db, 0, "SELECT id FROM report_campaigns WHERE council_id = ?1 AND kind = 'half_year'"
+                                 " AND is_sample = 1 ORDER BY id LIMIT 1", "l", city);
+    int64_t round = 0;
+    if (emu_round_add(db, city, 2026, "Thi đua năm 2026 của HĐND cấp xã", camp, 1, &round, err, errlen) != 0) return -1;
+    if (db_int(db, 0, "SELECT status = 'open' FROM emulation_rounds WHERE id = ?1", "l", round) != 1) return 0;
+    static const struct { const char *label; double points; const char *rule, *a, *b; } crit[] = {
+        {"Nộp báo cáo sơ kết 6 tháng đúng hạn", 10, "report_on_time", "", ""},
+        {"Tỷ lệ kiến nghị cử tri đã được trả lời", 20, "report_ratio", "so_kien_nghi_tra_loi", "so_kien_nghi"},
+        {"Giám sát chuyên đề (so với đơn vị làm nhiều nhất)", 10, "report_relative", "so_giam_sat", ""},
+        {"Tỷ lệ đại biểu chuyên trách (so với đơn vị cao nhất)", 10, "report_relative", "ty_le_chuyen_trach", ""},
+        {"Tiến độ các nhiệm vụ thực hiện Đề án", 10, "task_progress", "", ""},
+        {"Đánh giá của Thường trực HĐND Thành phố", 10, "manual", "", ""},
+    };
+    for (int i = 0; i < 6; i++)
+        if (emu_criterion_add(db, round, i + 1, crit[i].label, crit[i].points, crit[i].rule, crit[i].a, crit[i].b,
+                              err, errlen) != 0)
+            return -1;
+    int64_t manual = db_int(db, 0, "SELECT id FROM emulation_criteria WHERE round_id = ?1 AND rule = 'manual'", "l", round);
+    Stmt *st = db_prepare(db, "SELECT id FROM councils WHERE parent_id = ?1 AND valid_to IS NULL AND level = 'commune'"
+                              " ORDER BY id LIMIT 12");
+    if (!st) return -1;
+    db_bind_int(st, 1, city);
+    int64_t ids[12];
+    int n = 0;
+    while (n < 12 && db_step(st) == DB_ROW) ids[n++] = db_col_int(st, 0);
+    db_done(st);
+    static const char *const why[] = {"Tổ chức tốt giám sát sau sắp xếp đơn vị hành chính.",
+                                      "Tiếp xúc cử tri đầy đủ, trả lời kiến nghị kịp thời.",
+                                      "Chậm kiện toàn lãnh đạo các Ban."};
+    for (int i = 0; i < n; i++)
+        if (emu_manual_set(db, manual, ids[i], i % 3 == 2 ? 5 : 8 + (i % 3), why[i % 3], "demo", now, err, errlen) != 0)
+            return -1;
+    return 0;
+}
+
 int report_demo_load(Db *db, int64_t now, char *err, size_t errlen)
 {
     const char *cur = "SELECT c.id FROM councils c JOIN units u ON u.id = c.unit_id WHERE u.slug = ?1 AND c.valid_to IS NULL";
@@ -158,12 +200,18 @@ int report_demo_load(Db *db, int64_t now, char *err, size_t errlen)
         }
         db_exec(db, "UPDATE reports SET is_sample = 1 WHERE campaign_id = ?1", "l", camp);
     }
-    return 0;
+    return emulation_demo(db, city, now, err, errlen);
 }
 
 int report_demo_remove(Db *db)
 {
     static const char *const sql[] = {
+        "DELETE FROM emulation_results WHERE round_id IN (SELECT id FROM emulation_rounds WHERE is_sample = 1)",
+        "DELETE FROM emulation_manual WHERE criterion_id IN (SELECT c.id FROM emulation_criteria c JOIN emulation_rounds r"
+        " ON r.id = c.round_id WHERE r.is_sample = 1)",
+        "DELETE FROM emulation_criteria WHERE round_id IN (SELECT id FROM emulation_rounds WHERE is_sample = 1)",
+        "DELETE FROM emulation_rounds WHERE is_sample = 1",
+        "UPDATE emulation_rounds SET campaign_id = NULL WHERE campaign_id IN (SELECT id FROM report_campaigns WHERE is_sample = 1)",
         "DELETE FROM report_values WHERE report_id IN (SELECT r.id FROM reports r JOIN report_campaigns c"
         " ON c.id = r.campaign_id WHERE c.is_sample = 1)",
         "DELETE FROM reports WHERE campaign_id IN (SELECT id FROM report_campaigns WHERE is_sample = 1)",
