@@ -38,7 +38,8 @@ const Route routes[] = {
     /* programmes and progress (page_programme.c, issue 9) */
     {"GET",  "/quan-tri/hoi-dong/:council/chuong-trinh", page_admin_programme_tasks, ROLE_REVIEWER, ROUTE_COUNCIL},
     {"GET",  "/quan-tri/hoi-dong/:council/chuong-trinh/:id", page_admin_programme, ROLE_REVIEWER, ROUTE_COUNCIL},
-    {"POST", "/quan-tri/hoi-dong/:council/chuong-trinh/viec/:id/tien-do", page_admin_programme_update, ROLE_EDITOR, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/chuong-trinh/viec/:id/tien-do", page_admin_programme_update, ROLE_EDITOR,
+     ROUTE_COUNCIL | ROUTE_UPLOAD},
     /* periodic review reports (page_report.c, issue 9): the lower level fills in, the upper level decides */
     {"GET",  "/quan-tri/hoi-dong/:council/bao-cao", page_admin_reports, ROLE_REVIEWER, ROUTE_COUNCIL},
     {"GET",  "/quan-tri/hoi-dong/:council/bao-cao/:id", page_admin_report, ROLE_REVIEWER, ROUTE_COUNCIL},
@@ -104,6 +105,7 @@ const Route routes[] = {
     {"GET",  "/chuong-trinh",                   page_programmes,       ROLE_NONE, 0},
     {"GET",  "/chuong-trinh/:slug",             page_programme,        ROLE_NONE, 0},
     {"GET",  "/chuong-trinh/:slug/atom",        page_feed_programme,   ROLE_NONE, 0},
+    {"GET",  "/chuong-trinh/minh-chung/:update/:file", page_programme_evidence, ROLE_NONE, 0},
     {"GET",  "/thi-dua",                        page_emulations,       ROLE_NONE, 0},
     {"GET",  "/thi-dua/:id",                    page_emulation,        ROLE_NONE, 0},
     {NULL, NULL, NULL, 0, 0},

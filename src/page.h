@@ -51,6 +51,7 @@ int page_feed_programme(Req *r);   /* page_feeds.c */
 int page_admin_programme(Req *r);
 int page_admin_programme_tasks(Req *r);
 int page_admin_programme_update(Req *r);
+int page_programme_evidence(Req *r);
 /* page_report.c: periodic review reports (issue 9 item 3). */
 int page_admin_reports(Req *r);
 int page_admin_report(Req *r);

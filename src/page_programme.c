@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "content.h"
 #include "db.h"
 #include "http.h"
@@ -174,6 +175,37 @@ static int implementers_val(Req *r, int64_t prog, int64_t day, Val *ctx)
     return 0;
 }
 
+/* The evidence files of the latest updates shown: [{name, url}] on each
+ * node Val whose task's latest update has files.  One query per programme. */
+static int evidence_val(Req *r, int64_t prog, const ProgTree *t, Val *const *vals)
+{
+    Arena *a = r->arena;
+    Stmt *st = db_prepare(r->db, "SELECT uf.update_id, uf.file_id, uf.name FROM programme_update_files uf"
+                                 " JOIN programme_updates u ON u.id = uf.update_id JOIN programme_tasks k ON k.id = u.task_id"
+                                 " WHERE k.programme_id = ?1 ORDER BY uf.update_id, uf.name");
+    if (!st) return -1;
+    db_bind_int(st, 1, prog);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        int64_t uid = db_col_int(st, 0);
+        for (int i = 0; i < t->n; i++) {
+            if (!vals[i] || t->info[i].last_update_id != uid) continue;
+            Val *list = val_get(vals[i], "evidence");
+            if (!list) {
+                list = val_list(a);
+                val_set(vals[i], "evidence", list);
+            }
+            Val *f = val_map(a);
+            val_set_str(f, "name", db_col_dup(st, 2, a));
+            val_set_str(f, "url", arena_printf(a, "/chuong-trinh/minh-chung/%lld/%lld", (long long)uid,
+                                               (long long)db_col_int(st, 1)));
+            val_push(list, f);
+        }
+    }
+    db_done(st);
+    return rc == DB_DONE ? 0 : -1;
+}
+
 /* One programme's page (public or staff). */
 static int programme_render(Req *r, int64_t prog, int staff, int explicit_day, int64_t day)
 {
@@ -230,10 +262,12 @@ static int programme_render(Req *r, int64_t prog, int staff, int explicit_day, i
     ProgTree t;
     if (prog_tree_load(r->db, a, prog, day, &t) != 0) return reply_error(r, 500, NULL);
     Val *nodes = val_list(a);
+    Val **vals = arena_alloc(a, (size_t)(t.n + 1) * sizeof *vals);
     int leaves = 0, done = 0, late = 0, risk = 0;
     for (int k = 0; k < t.n; k++) {
         int i = t.order[k];
         const ProgNode *v = &t.nodes[i];
+        vals[i] = NULL;
         if (v->nchildren == 0) {
             leaves++;
             done += v->progress >= 100;
@@ -241,8 +275,10 @@ static int programme_render(Req *r, int64_t prog, int staff, int explicit_day, i
             risk += v->at_risk;
         }
         if (!detail && v->depth > 0) continue;
-        val_push(nodes, node_val(r, &t, i, detail));
+        vals[i] = node_val(r, &t, i, detail);
+        val_push(nodes, vals[i]);
     }
+    if (detail && evidence_val(r, prog, &t, vals) != 0) return reply_error(r, 500, NULL);
     val_set(ctx, "nodes", nodes);
     val_set_bool(ctx, "has_nodes", val_len(nodes) > 0);
     val_set_str(ctx, "total", pct(a, t.total));
@@ -469,6 +505,19 @@ int page_admin_programme_update(Req *r)
     if (vr < 0) { f.error = "Kết quả đạt được phải là một số, ví dụ 12 hoặc 12,5."; return tasks_render(r, 400, &f, NULL); }
     in.has_percent = pr == 0;
     in.has_value = vr == 0;
+    /* evidence (optional): one file, its name checked before anything is stored */
+    if (r->body_too_large) { f.error = "Tệp minh chứng quá lớn."; return tasks_render(r, 413, &f, NULL); }
+    const Upload *up = req_upload(r, "file");
+    const char *fname = NULL;
+    if (up && up->size > 0) {
+        fname = up->filename ? up->filename : "";
+        for (const char *p = fname; *p; p++)
+            if (*p == '/' || *p == '\\') fname = p + 1;
+        if (!*fname) fname = "minh-chung";
+        int bad = !vn_utf8_valid(fname, strlen(fname)) || strlen(fname) > 255;
+        for (const unsigned char *p = (const unsigned char *)fname; !bad && *p; p++) bad = *p < 0x20 || *p == 0x7f;
+        if (bad) { f.error = "Tên tệp minh chứng không hợp lệ (ký tự điều khiển, không phải UTF-8, hoặc quá dài)."; return tasks_render(r, 400, &f, NULL); }
+    }
     char err[512];
     if (db_begin(r->db) != DB_OK) { f.error = "Không ghi được lúc này, vui lòng thử lại."; return tasks_render(r, 503, &f, NULL); }
     int64_t id = 0;
@@ -476,6 +525,18 @@ int page_admin_programme_update(Req *r)
         db_rollback(r->db);
         f.error = arena_strdup(r->arena, err);
         return tasks_render(r, 400, &f, NULL);
+    }
+    if (fname) {
+        /* the bytes go to the content-addressed store (type by content, size
+         * capped); a refusal rolls the update back with it */
+        const char *serr = NULL;
+        int64_t file_id = store_put(r->db, r->arena, cfg.files_dir, up->path, cfg.max_upload, &serr);
+        if (file_id < 0 || db_exec(r->db, "INSERT INTO programme_update_files (update_id, file_id, name) VALUES (?1, ?2, ?3)",
+                                   "llt", id, file_id, fname) != DB_OK) {
+            db_rollback(r->db);
+            f.error = serr ? arena_strdup(r->arena, serr) : "Không ghi được tệp minh chứng, vui lòng thử lại.";
+            return tasks_render(r, 400, &f, NULL);
+        }
     }
     char *title = db_text(r->db, r->arena, "SELECT title FROM programme_tasks WHERE id = ?1", "l", f.task);
     if (audit_council(r->db, r->user->id, r->user->username, r->now, r->council_id, "programme.progress", "task",
@@ -487,4 +548,25 @@ int page_admin_programme_update(Req *r)
     }
     return reply_redirect(r, arena_printf(r->arena, "/quan-tri/hoi-dong/%lld/chuong-trinh?ok=tien-do",
                                           (long long)r->council_id));
+}
+
+/* GET /chuong-trinh/minh-chung/:update/:file - an evidence file of a
+ * programme published in full.  Public. */
+int page_programme_evidence(Req *r)
+{
+    int64_t update = page_arg_id(r, 0), file = page_arg_id(r, 1);
+    Stmt *st = db_prepare(r->db, "SELECT fi.sha256, fi.mime, uf.name FROM programme_update_files uf JOIN files fi ON fi.id = uf.file_id"
+                                 " JOIN programme_updates u ON u.id = uf.update_id JOIN programme_tasks k ON k.id = u.task_id"
+                                 " JOIN programmes p ON p.id = k.programme_id WHERE uf.update_id = ?1 AND uf.file_id = ?2"
+                                 " AND p.publish = 'full'");
+    if (!st) return reply_error(r, 500, NULL);
+    db_bindf(st, "ll", update, file);
+    int rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_done(st);
+        return reply_error(r, rc == DB_DONE ? 404 : 500, rc == DB_DONE ? "Không có tệp minh chứng này." : NULL);
+    }
+    const char *sha = db_col_dup(st, 0, r->arena), *mime = db_col_dup(st, 1, r->arena), *name = db_col_dup(st, 2, r->arena);
+    db_done(st);
+    return reply_file(r, store_path(r->arena, cfg.files_dir, sha), mime, sha, name, 0);
 }

@@ -266,7 +266,7 @@ int prog_tree_load(Db *db, Arena *a, int64_t programme_id, int64_t day, ProgTree
     /* the latest update on or before the day, per task (rows come oldest first) */
     st = db_prepare(db,
         "SELECT u.task_id, u.percent IS NOT NULL, COALESCE(u.percent, 0), u.value IS NOT NULL, COALESCE(u.value, 0),"
-        " u.on_day, u.note FROM programme_updates u JOIN programme_tasks t ON t.id = u.task_id"
+        " u.on_day, u.note, u.id FROM programme_updates u JOIN programme_tasks t ON t.id = u.task_id"
         " WHERE t.programme_id = ?1 AND u.on_day <= ?2 ORDER BY u.task_id, u.on_day, u.id");
     if (!st) return -1;
     db_bindf(st, "ll", programme_id, day);
@@ -281,6 +281,7 @@ int prog_tree_load(Db *db, Arena *a, int64_t programme_id, int64_t day, ProgTree
         f->value = db_col_double(st, 4);
         f->last_day = db_col_int(st, 5);
         f->note = db_col_dup(st, 6, a);
+        f->last_update_id = db_col_int(st, 7);
     }
     db_done(st);
     if (rc != DB_DONE) return -1;

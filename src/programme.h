@@ -67,6 +67,7 @@ typedef struct ProgTaskInfo {
     int target_kind;
     double target_value, value;   /* value: the latest measured value (number targets) */
     int64_t last_day;             /* day of the latest update, 0 none */
+    int64_t last_update_id;       /* that update's id (its evidence files), 0 none */
     int64_t implementers;         /* tasks of lower plans that implement this one */
 } ProgTaskInfo;
 

@@ -170,6 +170,48 @@ TEST(test_refusals_keep_the_form)
     tc_free(c);
 }
 
+TEST(test_evidence_file)
+{
+    TClient *c = signed_in("bd.bientap");
+    const char *action = url("/quan-tri/hoi-dong/%lld/chuong-trinh/viec/%lld/tien-do", ba_dinh, ward_pct_task);
+    char pdf[400], bad[400];
+    snprintf(pdf, sizeof pdf, "%s/bien-ban.pdf", srv.dir);
+    snprintf(bad, sizeof bad, "%s/chuong-trinh.sh", srv.dir);
+    FILE *f = fopen(pdf, "wb");
+    if (f) { fputs("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n", f); fclose(f); }
+    f = fopen(bad, "wb");
+    if (f) { fputs("#!/bin/sh\necho khong\n", f); fclose(f); }
+    int64_t before = updates();
+    /* a type the store refuses: the update is rolled back with it */
+    TResp *res = tc_post_multipart(c, action, "csrf", c->csrf, "day", "2/12/2026", "percent", "70",
+                                   "note", "Kèm tệp sai", "@file", bad, "chuong-trinh.sh", NULL);
+    CHECK_INT(res->status, 400);
+    CHECK_CONTAINS(res->body, "Kèm tệp sai");
+    CHECK_INT(updates(), before);
+    res = tc_post_multipart(c, action, "csrf", c->csrf, "day", "2/12/2026", "percent", "70",
+                            "note", "Biên bản tiếp xúc cử tri", "@file", pdf, "Biên bản TXCT.pdf", NULL);
+    CHECK_INT(res->status, 303);
+    CHECK_INT(updates(), before + 2);
+    CHECK_INT(db_int(db, -1, "SELECT COUNT(*) FROM programme_update_files", ""), 1);
+    TClient *pub = tc_new(&srv);
+    res = tc_get(pub, "/chuong-trinh/ke-hoach-phuong-ba-dinh-2026");
+    CHECK_CONTAINS(res->body, "Minh chứng: <a href=\"/chuong-trinh/minh-chung/");
+    CHECK_CONTAINS(res->body, "Biên bản TXCT.pdf</a>");
+    char *href = strstr(res->body, "/chuong-trinh/minh-chung/");
+    char link[128] = "";
+    if (href) { size_t n = strcspn(href, "\""); snprintf(link, sizeof link, "%.*s", (int)n, href); }
+    res = tc_get(pub, link);
+    CHECK_INT(res->status, 200);
+    char *ct = tc_header(res, "Content-Type");
+    CHECK_CONTAINS(ct ? ct : "", "application/pdf");
+    free(ct);
+    CHECK_CONTAINS(res->body, "%PDF-1.4");
+    res = tc_get(pub, "/chuong-trinh/minh-chung/999999/1");
+    CHECK_INT(res->status, 404);
+    tc_free(pub);
+    tc_free(c);
+}
+
 TEST(test_scope)
 {
     int64_t before = updates();
@@ -275,6 +317,7 @@ int main(void)
     RUN(test_public_pages);
     RUN(test_commune_records_progress);
     RUN(test_refusals_keep_the_form);
+    RUN(test_evidence_file);
     RUN(test_scope);
     RUN(test_unpublished);
     db_close(db);
