@@ -37,7 +37,9 @@ const Route routes[] = {
     {"POST", "/quan-tri/hoi-dong/:council/nhap/xac-nhan", page_admin_council_import_apply, ROLE_EDITOR, ROUTE_COUNCIL},
     /* programmes and progress (page_programme.c, issue 9) */
     {"GET",  "/quan-tri/hoi-dong/:council/chuong-trinh", page_admin_programme_tasks, ROLE_REVIEWER, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/chuong-trinh/moi", page_admin_programme_add, ROLE_EDITOR, ROUTE_COUNCIL},
     {"GET",  "/quan-tri/hoi-dong/:council/chuong-trinh/:id", page_admin_programme, ROLE_REVIEWER, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/chuong-trinh/:id/viec", page_admin_programme_task_add, ROLE_EDITOR, ROUTE_COUNCIL},
     {"POST", "/quan-tri/hoi-dong/:council/chuong-trinh/viec/:id/tien-do", page_admin_programme_update, ROLE_EDITOR,
      ROUTE_COUNCIL | ROUTE_UPLOAD},
     /* periodic review reports (page_report.c, issue 9): the lower level fills in, the upper level decides */

@@ -52,6 +52,8 @@ int page_admin_programme(Req *r);
 int page_admin_programme_tasks(Req *r);
 int page_admin_programme_update(Req *r);
 int page_programme_evidence(Req *r);
+int page_admin_programme_task_add(Req *r);
+int page_admin_programme_add(Req *r);
 /* page_report.c: periodic review reports (issue 9 item 3). */
 int page_admin_reports(Req *r);
 int page_admin_report(Req *r);

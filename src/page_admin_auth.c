@@ -80,6 +80,8 @@ static const char *action_label(const char *action)
         {"council.delegate_end", "Thôi làm đại biểu"},
         {"council.import", "Nhập dữ liệu từ tệp"},
         {"programme.progress", "Ghi tiến độ nhiệm vụ"},
+        {"programme.add", "Tạo chương trình, kế hoạch"},
+        {"programme.task_add", "Thêm nhiệm vụ"},
         {"report.save", "Lưu bản nháp báo cáo"},
         {"report.submit", "Nộp báo cáo"},
         {"report.return", "Trả lại báo cáo"},

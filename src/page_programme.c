@@ -207,7 +207,69 @@ static int evidence_val(Req *r, int64_t prog, const ProgTree *t, Val *const *val
 }
 
 /* One programme's page (public or staff). */
+/* The task form of the staff view: parents, owners, kinds, typed values. */
+static int task_form_val(Req *r, int64_t prog, const ProgTree *t, int typed, Val *ctx)
+{
+    Arena *a = r->arena;
+    const char *want_parent = typed ? req_form(r, "parent") : NULL, *want_owner = typed ? req_form(r, "owner") : NULL;
+    const char *want_kind = typed ? req_form(r, "target_kind") : NULL;
+    Val *parents = val_list(a);
+    for (int k = 0; k < t->n; k++) {
+        int i = t->order[k];
+        Val *o = val_map(a);
+        const char *v = arena_printf(a, "%lld", (long long)t->nodes[i].id);
+        val_set_str(o, "value", v);
+        val_set_str(o, "label", arena_printf(a, "%s%s %s", t->nodes[i].depth ? "– " : "", t->info[i].code, t->info[i].title));
+        val_set_bool(o, "selected", want_parent && !strcmp(want_parent, v));
+        val_push(parents, o);
+    }
+    val_set(ctx, "parent_options", parents);
+    Val *owners = val_list(a);
+    Stmt *st = db_prepare(r->db, "SELECT id, name FROM councils WHERE (id = ?1 OR parent_id = ?1) AND valid_from <= ?2"
+                                 " AND (valid_to IS NULL OR valid_to > ?2) ORDER BY id <> ?1, name");
+    if (!st) return -1;
+    db_bindf(st, "ll", r->council_id, vn_day_start(r->now));
+    (void)prog;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        Val *o = val_map(a);
+        const char *v = arena_printf(a, "%lld", (long long)db_col_int(st, 0));
+        val_set_str(o, "value", v);
+        val_set_str(o, "label", db_col_dup(st, 1, a));
+        val_set_bool(o, "selected", want_owner && !strcmp(want_owner, v));
+        val_push(owners, o);
+    }
+    db_done(st);
+    if (rc != DB_DONE) return -1;
+    val_set(ctx, "owner_options", owners);
+    static const char *const kinds[][2] = {{"percent", "Tỷ lệ hoàn thành (%)"}, {"number", "Chỉ tiêu bằng số"},
+                                           {"done", "Hoàn thành / chưa"}};
+    Val *ko = val_list(a);
+    for (int i = 0; i < 3; i++) {
+        Val *o = val_map(a);
+        val_set_str(o, "value", kinds[i][0]);
+        val_set_str(o, "label", kinds[i][1]);
+        val_set_bool(o, "selected", want_kind && !strcmp(want_kind, kinds[i][0]));
+        val_push(ko, o);
+    }
+    val_set(ctx, "kind_options", ko);
+    Val *f = val_map(a);
+    static const char *const keys[] = {"code", "title", "from", "due", "target_value", "target_unit", "weight"};
+    for (int i = 0; i < 7; i++) val_set_str(f, keys[i], typed ? page_echo(a, req_form(r, keys[i])) : "");
+    val_set(ctx, "task", f);
+    return 0;
+}
+
+static int programme_render_ex(Req *r, int status, int64_t prog, int staff, int explicit_day, int64_t day,
+                               const char *error, int typed);
+
 static int programme_render(Req *r, int64_t prog, int staff, int explicit_day, int64_t day)
+{
+    return programme_render_ex(r, 200, prog, staff, explicit_day, day, NULL, 0);
+}
+
+static int programme_render_ex(Req *r, int status, int64_t prog, int staff, int explicit_day, int64_t day,
+                               const char *error, int typed)
 {
     Arena *a = r->arena;
     Stmt *st = db_prepare(r->db,
@@ -289,6 +351,17 @@ static int programme_render(Req *r, int64_t prog, int staff, int explicit_day, i
     val_set_int(ctx, "risk_count", risk);
     val_set_str(ctx, "risk_points", num_text(a, PROG_RISK_POINTS));
     if (detail && implementers_val(r, prog, day, ctx) != 0) return reply_error(r, 500, NULL);
+    if (staff) {
+        int can_edit = r->council_scope == STAFF_WRITE;
+        val_set_bool(ctx, "can_edit", can_edit);
+        val_set_str(ctx, "task_action", arena_printf(a, "/quan-tri/hoi-dong/%lld/chuong-trinh/%lld/viec", (long long)council,
+                                                     (long long)prog));
+        if (error) val_set_str(ctx, "error", error);
+        const char *ok = req_query(r, "ok");
+        if (ok && !strcmp(ok, "viec")) val_set_str(ctx, "notice", "Đã thêm nhiệm vụ.");
+        if (ok && !strcmp(ok, "moi")) val_set_str(ctx, "notice", "Đã tạo chương trình; hãy thêm các nhiệm vụ.");
+        if (can_edit && task_form_val(r, prog, &t, typed, ctx) != 0) return reply_error(r, 500, NULL);
+    }
     val_set(ctx, "crumbs", val_list(a));
     if (staff) {
         val_push(val_get(ctx, "crumbs"), page_crumb(a, "Hội đồng nhân dân", "/quan-tri/hoi-dong"));
@@ -298,7 +371,7 @@ static int programme_render(Req *r, int64_t prog, int staff, int explicit_day, i
         val_push(val_get(ctx, "crumbs"), page_crumb(a, "Chương trình, kế hoạch", "/chuong-trinh"));
         r->cacheable = 1;
     }
-    return reply_page(r, 200, "programme", title, ctx);
+    return reply_page(r, status, "programme", title, ctx);
 }
 
 /* GET /chuong-trinh - the published programmes with their progress today. */
@@ -376,6 +449,7 @@ typedef struct UpdateForm {
     int64_t task;
     const char *day, *percent, *value, *note, *error;
     int done;
+    int programme_typed;      /* the "create a programme" form is given back */
 } UpdateForm;
 
 static int tasks_render(Req *r, int status, const UpdateForm *f, const char *notice)
@@ -391,6 +465,11 @@ static int tasks_render(Req *r, int status, const UpdateForm *f, const char *not
     val_set_str(ctx, "today", page_date_text(a, today));
     if (notice) val_set_str(ctx, "notice", notice);
     if (f && f->error) val_set_str(ctx, "error", f->error);
+    Val *pf = val_map(a);
+    static const char *const pkeys[] = {"number", "issuer", "title", "from", "to"};
+    for (int i = 0; i < 5; i++)
+        val_set_str(pf, pkeys[i], f && f->programme_typed ? page_echo(a, req_form(r, pkeys[i])) : "");
+    val_set(ctx, "prog", pf);
 
     /* programmes kept by this council */
     Val *kept = val_list(a);
@@ -569,4 +648,95 @@ int page_programme_evidence(Req *r)
     const char *sha = db_col_dup(st, 0, r->arena), *mime = db_col_dup(st, 1, r->arena), *name = db_col_dup(st, 2, r->arena);
     db_done(st);
     return reply_file(r, store_path(r->arena, cfg.files_dir, sha), mime, sha, name, 0);
+}
+
+/* A form day (d/m/yyyy); 0 ok, -1 bad, 1 empty. */
+static int form_day(const char *s, int64_t *day)
+{
+    if (!s || !*s) return 1;
+    return unit_parse_day(s, day) == 0 ? 0 : -1;
+}
+
+/* POST /quan-tri/hoi-dong/:council/chuong-trinh/:id/viec [editor; ROUTE_COUNCIL]
+ * Form: csrf, parent (0 = top), code, title, owner (this council or one
+ * directly below), from, due, target_kind, target_value, target_unit, weight. */
+int page_admin_programme_task_add(Req *r)
+{
+    Arena *a = r->arena;
+    int64_t prog = page_arg_id(r, 1);
+    if (prog <= 0 || db_int(r->db, 0, "SELECT council_id FROM programmes WHERE id = ?1", "l", prog) != r->council_id)
+        return reply_error(r, 404, "Không tìm thấy chương trình này của Hội đồng nhân dân.");
+    int64_t day = vn_day_start(r->now);
+    ProgTaskIn in = {.programme_id = prog, .parent_id = req_int(r, "parent", 0, 0, INT64_MAX), .code = req_form(r, "code"),
+                     .title = req_form(r, "title"), .owner_council_id = req_int(r, "owner", 0, 0, INT64_MAX),
+                     .target_kind = req_form(r, "target_kind"), .target_unit = req_form(r, "target_unit")};
+    in.position = (int)db_int(r->db, 0, "SELECT COUNT(*) + 1 FROM programme_tasks WHERE programme_id = ?1", "l", prog);
+    if (form_day(req_form(r, "from"), &in.starts_on) != 0 || form_day(req_form(r, "due"), &in.due_on) != 0)
+        return programme_render_ex(r, 400, prog, 1, 0, day, "Ngày bắt đầu và thời hạn cần nhập theo dạng ngày/tháng/năm.", 1);
+    double v = 0;
+    const char *tv = req_form(r, "target_value"), *w = req_form(r, "weight");
+    if (tv && *tv) {
+        if (report_parse_number(tv, &v) != 0)
+            return programme_render_ex(r, 400, prog, 1, 0, day, "Giá trị chỉ tiêu phải là một số.", 1);
+        in.target_value = v;
+    }
+    if (w && *w) {
+        if (report_parse_number(w, &v) != 0)
+            return programme_render_ex(r, 400, prog, 1, 0, day, "Trọng số phải là một số lớn hơn 0 (để trống nếu ngang nhau).", 1);
+        in.has_weight = 1, in.weight = v;
+    }
+    if (in.owner_council_id != r->council_id
+        && db_int(r->db, 0, "SELECT COUNT(*) FROM councils WHERE id = ?1 AND parent_id = ?2", "ll", in.owner_council_id,
+                  r->council_id) != 1)
+        return programme_render_ex(r, 400, prog, 1, 0, day, "Chỉ giao nhiệm vụ cho Hội đồng nhân dân này hoặc cấp dưới trực tiếp.", 1);
+    char err[512];
+    int64_t id = 0;
+    if (db_begin(r->db) != DB_OK) return reply_error(r, 503, NULL);
+    if (prog_task_add(r->db, &in, &id, err, sizeof err) != 0) {
+        db_rollback(r->db);
+        return programme_render_ex(r, 400, prog, 1, 0, day, arena_strdup(a, err), 1);
+    }
+    if (audit_council(r->db, r->user->id, r->user->username, r->now, r->council_id, "programme.task_add", "task", id,
+                      in.title ? in.title : "") != 0 || db_commit(r->db) != DB_OK) {
+        db_rollback(r->db);
+        return reply_error(r, 503, NULL);
+    }
+    return reply_redirect(r, arena_printf(a, "/quan-tri/hoi-dong/%lld/chuong-trinh/%lld?ok=viec", (long long)r->council_id,
+                                          (long long)prog));
+}
+
+/* POST /quan-tri/hoi-dong/:council/chuong-trinh/moi [editor; ROUTE_COUNCIL]
+ * Form: csrf, kind, number, issuer, title, from, to, publish. */
+int page_admin_programme_add(Req *r)
+{
+    Arena *a = r->arena;
+    ProgrammeIn in = {.council_id = r->council_id, .kind = req_form(r, "kind"), .number = req_form(r, "number"),
+                      .issuer = req_form(r, "issuer"), .title = req_form(r, "title"), .publish = req_form(r, "publish"),
+                      .summary = req_form(r, "summary")};
+    UpdateForm none = {.programme_typed = 1};
+    if (form_day(req_form(r, "from"), &in.starts_on) != 0 || form_day(req_form(r, "to"), &in.ends_on) != 0) {
+        none.error = "Thời gian thực hiện cần nhập theo dạng ngày/tháng/năm, ví dụ 1/1/2026 – 31/12/2026.";
+        return tasks_render(r, 400, &none, NULL);
+    }
+    in.issued_on = in.starts_on;
+    char *title = in.title ? vn_clean(a, in.title) : NULL;
+    if (title && *title && db_int(r->db, 0, "SELECT COUNT(*) FROM programmes WHERE slug = ?1", "t", vn_slug(a, title, 80)) > 0) {
+        none.error = "Đã có chương trình cùng tên; hãy đặt tên khác.";
+        return tasks_render(r, 400, &none, NULL);
+    }
+    char err[512];
+    int64_t id = 0;
+    if (db_begin(r->db) != DB_OK) return reply_error(r, 503, NULL);
+    if (programme_add(r->db, &in, &id, err, sizeof err) != 0) {
+        db_rollback(r->db);
+        none.error = arena_strdup(a, err);
+        return tasks_render(r, 400, &none, NULL);
+    }
+    if (audit_council(r->db, r->user->id, r->user->username, r->now, r->council_id, "programme.add", "programme", id,
+                      title ? title : "") != 0 || db_commit(r->db) != DB_OK) {
+        db_rollback(r->db);
+        return reply_error(r, 503, NULL);
+    }
+    return reply_redirect(r, arena_printf(a, "/quan-tri/hoi-dong/%lld/chuong-trinh/%lld?ok=moi", (long long)r->council_id,
+                                          (long long)id));
 }

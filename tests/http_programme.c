@@ -37,6 +37,15 @@ static const char *url(const char *fmt, int64_t a, int64_t b)
     return buf[i];
 }
 
+static const char *num(int64_t v)
+{
+    static char buf[4][32];
+    static int i;
+    i = (i + 1) % 4;
+    snprintf(buf[i], sizeof buf[i], "%lld", (long long)v);
+    return buf[i];
+}
+
 static int64_t updates(void)
 {
     return db_int(db, -1, "SELECT (SELECT COUNT(*) FROM programme_updates)"
@@ -212,6 +221,60 @@ TEST(test_evidence_file)
     tc_free(c);
 }
 
+TEST(test_create_programme_and_tasks)
+{
+    TClient *c = signed_in("bd.bientap");
+    const char *add = url("/quan-tri/hoi-dong/%lld/chuong-trinh/moi", ba_dinh, 0);
+    int64_t before = db_int(db, -1, "SELECT COUNT(*) FROM programmes", "");
+    TResp *res = tc_post(c, add, "csrf", c->csrf, "kind", "plan", "number", "20/KH-HĐND", "title", "Kế hoạch giám sát 2027",
+                         "from", "1/1/2027", "to", "31/2/2027", "publish", "full", NULL);
+    CHECK_INT(res->status, 400);
+    CHECK_CONTAINS(res->body, "Thời gian thực hiện cần nhập");
+    CHECK_CONTAINS(res->body, "value=\"Kế hoạch giám sát 2027\"");
+    CHECK_INT(db_int(db, -1, "SELECT COUNT(*) FROM programmes", ""), before);
+    res = tc_post(c, add, "csrf", c->csrf, "kind", "plan", "number", "20/KH-HĐND", "title", "Kế hoạch giám sát 2027",
+                  "from", "1/1/2027", "to", "31/12/2027", "publish", "full", NULL);
+    CHECK_INT(res->status, 303);
+    int64_t prog = db_int(db, 0, "SELECT id FROM programmes WHERE title = 'Kế hoạch giám sát 2027'", "");
+    CHECK(prog > 0);
+    CHECK_INT(db_int(db, -1, "SELECT council_id FROM programmes WHERE id = ?1", "l", prog), ba_dinh);
+    const char *task = url("/quan-tri/hoi-dong/%lld/chuong-trinh/%lld/viec", ba_dinh, prog);
+    /* a zero weight, a date outside the programme: refused with the typed values */
+    res = tc_post(c, task, "csrf", c->csrf, "parent", "0", "code", "1", "title", "Giám sát đất đai", "owner", num(ba_dinh),
+                  "from", "1/2/2027", "due", "30/6/2027", "target_kind", "number", "target_value", "2",
+                  "target_unit", "cuộc", "weight", "0", NULL);
+    CHECK_INT(res->status, 400);
+    CHECK_CONTAINS(res->body, "Trọng số phải là số lớn hơn 0");
+    CHECK_CONTAINS(res->body, "value=\"Giám sát đất đai\"");
+    res = tc_post(c, task, "csrf", c->csrf, "parent", "0", "code", "1", "title", "Giám sát đất đai", "owner", num(ba_dinh),
+                  "from", "1/2/2026", "due", "30/6/2027", "target_kind", "percent", NULL);
+    CHECK_INT(res->status, 400);
+    CHECK_CONTAINS(res->body, "phải nằm trong thời gian thực hiện chương trình");
+    /* another commune as owner: not below this one */
+    res = tc_post(c, task, "csrf", c->csrf, "parent", "0", "title", "Sai chủ trì", "owner", num(other),
+                  "from", "1/2/2027", "due", "30/6/2027", NULL);
+    CHECK_INT(res->status, 400);
+    CHECK_INT(db_int(db, -1, "SELECT COUNT(*) FROM programme_tasks WHERE programme_id = ?1", "l", prog), 0);
+    res = tc_post(c, task, "csrf", c->csrf, "parent", "0", "code", "1", "title", "Giám sát đất đai", "owner", num(ba_dinh),
+                  "from", "1/2/2027", "due", "30/6/2027", "target_kind", "number", "target_value", "2",
+                  "target_unit", "cuộc", "weight", "2", NULL);
+    CHECK_INT(res->status, 303);
+    int64_t t1 = db_int(db, 0, "SELECT id FROM programme_tasks WHERE programme_id = ?1", "l", prog);
+    res = tc_post(c, task, "csrf", c->csrf, "parent", num(t1), "code", "1.1", "title", "Khảo sát thực địa", "owner", num(ba_dinh),
+                  "from", "1/2/2027", "due", "31/3/2027", "target_kind", "done", NULL);
+    CHECK_INT(res->status, 303);
+    CHECK_INT(db_int(db, -1, "SELECT parent_id FROM programme_tasks WHERE code = '1.1' AND programme_id = ?1", "l", prog), t1);
+    res = tc_get(c, url("/quan-tri/hoi-dong/%lld/chuong-trinh/%lld", ba_dinh, prog));
+    CHECK_INT(res->status, 200);
+    CHECK_CONTAINS(res->body, "Khảo sát thực địa");
+    /* a task in another council's programme through this URL */
+    int64_t de_an = db_int(db, 0, "SELECT id FROM programmes WHERE slug = 'de-an-15-da-tu'", "");
+    res = tc_post(c, url("/quan-tri/hoi-dong/%lld/chuong-trinh/%lld/viec", ba_dinh, de_an), "csrf", c->csrf, "title", "X",
+                  "owner", num(ba_dinh), "from", "1/2/2026", "due", "30/6/2026", NULL);
+    CHECK_INT(res->status, 404);
+    tc_free(c);
+}
+
 TEST(test_scope)
 {
     int64_t before = updates();
@@ -318,6 +381,7 @@ int main(void)
     RUN(test_commune_records_progress);
     RUN(test_refusals_keep_the_form);
     RUN(test_evidence_file);
+    RUN(test_create_programme_and_tasks);
     RUN(test_scope);
     RUN(test_unpublished);
     db_close(db);
