@@ -2,25 +2,13 @@
  * their validation (see council.h).  Every check runs before any write;
  * the writes of one call share a transaction.  Overlap of [a, b) and
  * [c, d) with 0 = open: (b = 0 OR c < b) AND (d = 0 OR a < d). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "buf.h"
 #include "council.h"
 #include "vn.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
+#include "wtx.h"
 
 static const char *date_text(Arena *a, int64_t t)
 {
@@ -30,33 +18,11 @@ static const char *date_text(Arena *a, int64_t t)
     return buf_str(&b);
 }
 
-/* Begin unless the caller holds a transaction. */
-static int tx_begin(Db *db, int *own, char *err, size_t errlen)
-{
-    *own = !db_in_transaction(db);
-    if (*own && db_begin(db) != DB_OK) return fail(err, errlen, "Không mở được giao dịch: %s", db_errmsg(db));
-    return 0;
-}
-
-static int tx_end(Db *db, int own, int ok, char *err, size_t errlen)
-{
-    if (!own) return ok ? 0 : -1;
-    if (ok && db_commit(db) == DB_OK) return 0;
-    if (ok) fail(err, errlen, "Không ghi được: %s", db_errmsg(db));
-    db_rollback(db);
-    return -1;
-}
-
-static int dberr(Db *db, char *err, size_t errlen)
-{
-    return fail(err, errlen, "Lỗi cơ sở dữ liệu: %s", db_errmsg(db));
-}
-
 static int check_period(int64_t from, int64_t to, char *err, size_t errlen)
 {
-    if (from <= 0) return fail(err, errlen, "Thiếu ngày bắt đầu.");
+    if (from <= 0) return wtx_fail(err, errlen, "Thiếu ngày bắt đầu.");
     if (to != 0 && to <= from)
-        return fail(err, errlen, "Ngày kết thúc phải sau ngày bắt đầu.");
+        return wtx_fail(err, errlen, "Ngày kết thúc phải sau ngày bắt đầu.");
     return 0;
 }
 
@@ -91,15 +57,15 @@ int council_add(Db *db, int64_t unit_id, int64_t from, int64_t to, int64_t *id, 
                           " COALESCE((SELECT c.id FROM councils c WHERE c.unit_id = p.id AND c.valid_from <= ?2"
                           " AND (c.valid_to IS NULL OR c.valid_to > ?2)), 0)"
                           " FROM units u LEFT JOIN units p ON p.id = u.parent_id WHERE u.id = ?1");
-    if (!st) { dberr(db, err, errlen); goto out; }
+    if (!st) { wtx_dberr(db, err, errlen); goto out; }
     db_bindf(st, "ll", unit_id, from);
-    if (db_step(st) != DB_ROW) { db_done(st); fail(err, errlen, "Không có đơn vị hành chính này."); goto out; }
+    if (db_step(st) != DB_ROW) { db_done(st); wtx_fail(err, errlen, "Không có đơn vị hành chính này."); goto out; }
     char *code = db_col_dup(st, 0, a), *name = db_col_dup(st, 1, a), *level = db_col_dup(st, 2, a);
     int64_t ufrom = db_col_int(st, 3), uto = db_col_int(st, 4), parent = db_col_int(st, 5);
     db_done(st);
     if (check_period(from, to, err, errlen)) goto out;
     if (!inside(from, to, ufrom, uto)) {
-        fail(err, errlen, "%s không tồn tại trong suốt thời gian này (%s – %s).", name, date_text(a, ufrom),
+        wtx_fail(err, errlen, "%s không tồn tại trong suốt thời gian này (%s – %s).", name, date_text(a, ufrom),
              uto ? date_text(a, uto - 86400) : "nay");
         goto out;
     }
@@ -108,7 +74,7 @@ int council_add(Db *db, int64_t unit_id, int64_t from, int64_t to, int64_t *id, 
     if (have > 0) { *id = have; ret = 0; goto out; }
     if (db_int(db, -1, "SELECT COUNT(*) FROM councils WHERE unit_id = ?1 AND (?3 = 0 OR valid_from < ?3)"
                " AND (valid_to IS NULL OR valid_to > ?2)", "lll", unit_id, from, to) != 0) {
-        fail(err, errlen, "%s đã có Hội đồng nhân dân trong thời gian này.", name);
+        wtx_fail(err, errlen, "%s đã có Hội đồng nhân dân trong thời gian này.", name);
         goto out;
     }
     /* "Phường Ba Đình" -> "Hội đồng nhân dân phường Ba Đình" */
@@ -122,13 +88,13 @@ int council_add(Db *db, int64_t unit_id, int64_t from, int64_t to, int64_t *id, 
             cname = arena_printf(a, "Hội đồng nhân dân %s%s", lower[i], name + strlen(words[i]));
             break;
         }
-    if (tx_begin(db, &own, err, errlen)) goto out;
+    if (wtx_begin(db, &own, err, errlen)) goto out;
     int ok = db_exec(db, "INSERT INTO councils (unit_code, name, level, parent_id, valid_from, valid_to, unit_id)"
                      " VALUES (?1, ?2, ?3, NULLIF(?4, 0), ?5, NULLIF(?6, 0), ?7)",
                      "tttllll", code, cname, level, parent, from, to, unit_id) == DB_OK;
     if (ok) *id = db_last_id(db);
-    else dberr(db, err, errlen);
-    ret = tx_end(db, own, ok, err, errlen);
+    else wtx_dberr(db, err, errlen);
+    ret = wtx_end(db, own, ok, err, errlen);
 out:
     arena_free(a);
     return ret;
@@ -142,19 +108,19 @@ int council_term_add(Db *db, int64_t council_id, int number, const char *label, 
     Arena *a = arena_new();
     int ret = -1, own = 0;
     const char *lab = text(a, label);
-    if (!lab) { fail(err, errlen, "Thiếu tên nhiệm kỳ (ví dụ 2026–2031)."); goto out; }
-    if (seats < 0 || seats > 1000) { fail(err, errlen, "Số đại biểu không hợp lệ."); goto out; }
+    if (!lab) { wtx_fail(err, errlen, "Thiếu tên nhiệm kỳ (ví dụ 2026–2031)."); goto out; }
+    if (seats < 0 || seats > 1000) { wtx_fail(err, errlen, "Số đại biểu không hợp lệ."); goto out; }
     if (check_period(from, to, err, errlen)) goto out;
     Stmt *st = db_prepare(db, "SELECT name, valid_from, COALESCE(valid_to, 0) FROM councils WHERE id = ?1");
-    if (!st) { dberr(db, err, errlen); goto out; }
+    if (!st) { wtx_dberr(db, err, errlen); goto out; }
     db_bind_int(st, 1, council_id);
-    if (db_step(st) != DB_ROW) { db_done(st); fail(err, errlen, "Không có Hội đồng nhân dân này."); goto out; }
+    if (db_step(st) != DB_ROW) { db_done(st); wtx_fail(err, errlen, "Không có Hội đồng nhân dân này."); goto out; }
     char *name = db_col_dup(st, 0, a);
     int64_t cfrom = db_col_int(st, 1), cto = db_col_int(st, 2);
     db_done(st);
     /* a term may be cut short by the end of its council (the 2025 merger) */
     if (from < cfrom || (cto && from >= cto)) {
-        fail(err, errlen, "Nhiệm kỳ %s bắt đầu ngoài thời gian %s tồn tại.", lab, name);
+        wtx_fail(err, errlen, "Nhiệm kỳ %s bắt đầu ngoài thời gian %s tồn tại.", lab, name);
         goto out;
     }
     if (cto && (to == 0 || to > cto)) to = cto;
@@ -163,16 +129,16 @@ int council_term_add(Db *db, int64_t council_id, int number, const char *label, 
     if (have > 0) { *id = have; ret = 0; goto out; }
     if (db_int(db, -1, "SELECT COUNT(*) FROM council_terms WHERE council_id = ?1 AND (?3 = 0 OR starts_on < ?3)"
                " AND (ends_on IS NULL OR ends_on > ?2)", "lll", council_id, from, to) != 0) {
-        fail(err, errlen, "Nhiệm kỳ %s trùng thời gian với một nhiệm kỳ khác của %s.", lab, name);
+        wtx_fail(err, errlen, "Nhiệm kỳ %s trùng thời gian với một nhiệm kỳ khác của %s.", lab, name);
         goto out;
     }
-    if (tx_begin(db, &own, err, errlen)) goto out;
+    if (wtx_begin(db, &own, err, errlen)) goto out;
     int ok = db_exec(db, "INSERT INTO council_terms (council_id, number, label, starts_on, ends_on, seats, is_sample)"
                      " VALUES (?1, NULLIF(?2, 0), ?3, ?4, NULLIF(?5, 0), ?6, ?7)",
                      "litllii", council_id, (int64_t)number, lab, from, to, seats, sample) == DB_OK;
     if (ok) *id = db_last_id(db);
-    else dberr(db, err, errlen);
-    ret = tx_end(db, own, ok, err, errlen);
+    else wtx_dberr(db, err, errlen);
+    ret = wtx_end(db, own, ok, err, errlen);
 out:
     arena_free(a);
     return ret;
@@ -182,12 +148,12 @@ out:
 static int term_period(Db *db, int64_t term_id, int64_t *from, int64_t *to, char *err, size_t errlen)
 {
     Stmt *st = db_prepare(db, "SELECT starts_on, COALESCE(ends_on, 0) FROM council_terms WHERE id = ?1");
-    if (!st) return dberr(db, err, errlen);
+    if (!st) return wtx_dberr(db, err, errlen);
     db_bind_int(st, 1, term_id);
     int rc = db_step(st);
     if (rc == DB_ROW) { *from = db_col_int(st, 0); *to = db_col_int(st, 1); }
     db_done(st);
-    return rc == DB_ROW ? 0 : fail(err, errlen, "Không có nhiệm kỳ này.");
+    return rc == DB_ROW ? 0 : wtx_fail(err, errlen, "Không có nhiệm kỳ này.");
 }
 
 int council_body_add(Db *db, int64_t term_id, const char *kind, const char *name, const char *field,
@@ -199,21 +165,21 @@ int council_body_add(Db *db, int64_t term_id, const char *kind, const char *name
     const char *nm = text(a, name);
     if (!kind || (strcmp(kind, "standing") && strcmp(kind, "committee") && strcmp(kind, "group") &&
                   strcmp(kind, "office"))) {
-        fail(err, errlen, "Loại cơ quan không hợp lệ.");
+        wtx_fail(err, errlen, "Loại cơ quan không hợp lệ.");
         goto out;
     }
-    if (!nm) { fail(err, errlen, "Thiếu tên cơ quan."); goto out; }
+    if (!nm) { wtx_fail(err, errlen, "Thiếu tên cơ quan."); goto out; }
     if (term_period(db, term_id, &from, &to, err, errlen)) goto out;
     int64_t have = db_int(db, 0, "SELECT id FROM council_bodies WHERE term_id = ?1 AND kind = ?2 AND name = ?3",
                           "ltt", term_id, kind, nm);
     if (have > 0) { *id = have; ret = 0; goto out; }
-    if (tx_begin(db, &own, err, errlen)) goto out;
+    if (wtx_begin(db, &own, err, errlen)) goto out;
     int ok = db_exec(db, "INSERT INTO council_bodies (term_id, kind, name, field, position, valid_from, valid_to, is_sample)"
                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULLIF(?7, 0), ?8)",
                      "ltttilli", term_id, kind, nm, field ? field : "", position, from, to, sample) == DB_OK;
     if (ok) *id = db_last_id(db);
-    else dberr(db, err, errlen);
-    ret = tx_end(db, own, ok, err, errlen);
+    else wtx_dberr(db, err, errlen);
+    ret = wtx_end(db, own, ok, err, errlen);
 out:
     arena_free(a);
     return ret;
@@ -226,18 +192,18 @@ int council_constituency_add(Db *db, int64_t term_id, int number, const char *na
     int ret = -1, own = 0;
     int64_t from, to;
     const char *nm = text(a, name);
-    if (!nm || number <= 0) { fail(err, errlen, "Đơn vị bầu cử cần số và tên."); goto out; }
+    if (!nm || number <= 0) { wtx_fail(err, errlen, "Đơn vị bầu cử cần số và tên."); goto out; }
     if (term_period(db, term_id, &from, &to, err, errlen)) goto out;
     int64_t have = db_int(db, 0, "SELECT id FROM council_constituencies WHERE term_id = ?1 AND number = ?2", "li",
                           term_id, number);
     if (have > 0) { *id = have; ret = 0; goto out; }
-    if (tx_begin(db, &own, err, errlen)) goto out;
+    if (wtx_begin(db, &own, err, errlen)) goto out;
     int ok = db_exec(db, "INSERT INTO council_constituencies (term_id, number, name, seats, area, is_sample)"
                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "lititi", term_id, number, nm, seats,
                      area ? area : "", sample) == DB_OK;
     if (ok) *id = db_last_id(db);
-    else dberr(db, err, errlen);
-    ret = tx_end(db, own, ok, err, errlen);
+    else wtx_dberr(db, err, errlen);
+    ret = wtx_end(db, own, ok, err, errlen);
 out:
     arena_free(a);
     return ret;
@@ -252,9 +218,9 @@ int council_delegate_add(Db *db, int64_t term_id, const char *full_name, int64_t
     Arena *a = arena_new();
     int ret = -1, own = 0;
     const char *nm = text(a, full_name);
-    if (!nm || vn_char_count(nm) > 120) { fail(err, errlen, "Thiếu họ tên đại biểu (tối đa 120 ký tự)."); goto out; }
+    if (!nm || vn_char_count(nm) > 120) { wtx_fail(err, errlen, "Thiếu họ tên đại biểu (tối đa 120 ký tự)."); goto out; }
     if (!how) how = "elected";
-    if (strcmp(how, "elected") && strcmp(how, "by_election")) { fail(err, errlen, "Cách trở thành đại biểu không hợp lệ."); goto out; }
+    if (strcmp(how, "elected") && strcmp(how, "by_election")) { wtx_fail(err, errlen, "Cách trở thành đại biểu không hợp lệ."); goto out; }
     if (check_period(from, to, err, errlen)) goto out;
     /* the term, its council and the council's unit, all on `from` */
     Stmt *st = db_prepare(db,
@@ -262,31 +228,31 @@ int council_delegate_add(Db *db, int64_t term_id, const char *full_name, int64_t
         " c.valid_from, COALESCE(c.valid_to, 0)"
         " FROM council_terms t JOIN councils c ON c.id = t.council_id LEFT JOIN units u ON u.id = c.unit_id"
         " WHERE t.id = ?1");
-    if (!st) { dberr(db, err, errlen); goto out; }
+    if (!st) { wtx_dberr(db, err, errlen); goto out; }
     db_bind_int(st, 1, term_id);
-    if (db_step(st) != DB_ROW) { db_done(st); fail(err, errlen, "Không có nhiệm kỳ này."); goto out; }
+    if (db_step(st) != DB_ROW) { db_done(st); wtx_fail(err, errlen, "Không có nhiệm kỳ này."); goto out; }
     int64_t tfrom = db_col_int(st, 0), tto = db_col_int(st, 1);
     char *label = db_col_dup(st, 2, a), *uname = db_col_dup(st, 3, a);
     int has_unit = !db_col_is_null(st, 4);
     int64_t ufrom = db_col_int(st, 4), uto = db_col_int(st, 5), cfrom = db_col_int(st, 6), cto = db_col_int(st, 7);
     db_done(st);
     if (!has_unit || from < ufrom || (uto && from >= uto) || from < cfrom || (cto && from >= cto)) {
-        fail(err, errlen, "%s không tồn tại (hoặc không có Hội đồng nhân dân) vào ngày %s.",
+        wtx_fail(err, errlen, "%s không tồn tại (hoặc không có Hội đồng nhân dân) vào ngày %s.",
              uname ? uname : "Đơn vị", date_text(a, from));
         goto out;
     }
     if (to == 0 && (tto == 0 || from < tto)) to = tto;   /* open: until the end of the term */
     if (!inside(from, to, tfrom, tto)) {
-        fail(err, errlen, "Thời gian làm đại biểu phải nằm trong nhiệm kỳ %s (%s – %s).", label,
+        wtx_fail(err, errlen, "Thời gian làm đại biểu phải nằm trong nhiệm kỳ %s (%s – %s).", label,
              date_text(a, tfrom), tto ? date_text(a, tto - 86400) : "nay");
         goto out;
     }
     if (constituency_id && db_int(db, 0, "SELECT COUNT(*) FROM council_constituencies WHERE id = ?1 AND term_id = ?2",
                                   "ll", constituency_id, term_id) != 1) {
-        fail(err, errlen, "Đơn vị bầu cử không thuộc nhiệm kỳ này.");
+        wtx_fail(err, errlen, "Đơn vị bầu cử không thuộc nhiệm kỳ này.");
         goto out;
     }
-    if (tx_begin(db, &own, err, errlen)) goto out;
+    if (wtx_begin(db, &own, err, errlen)) goto out;
     int ok = db_exec(db, "INSERT INTO persons (full_name, name_fold, is_sample) VALUES (?1, ?2, ?3)", "tti",
                      nm, vn_fold_a(a, nm), sample) == DB_OK;
     int64_t person = ok ? db_last_id(db) : 0;
@@ -301,8 +267,8 @@ int council_delegate_add(Db *db, int64_t term_id, const char *full_name, int64_t
                        " VALUES (?1, ?2, ?3, ?4, ?5)", "ltlti", did, how, from, document ? document : "",
                        sample) == DB_OK;
     if (ok) *id = did;
-    else dberr(db, err, errlen);
-    ret = tx_end(db, own, ok, err, errlen);
+    else wtx_dberr(db, err, errlen);
+    ret = wtx_end(db, own, ok, err, errlen);
 out:
     arena_free(a);
     return ret;
@@ -313,12 +279,12 @@ static int delegate_period(Db *db, int64_t delegate_id, int64_t *from, int64_t *
                            char *err, size_t errlen)
 {
     Stmt *st = db_prepare(db, "SELECT valid_from, COALESCE(valid_to, 0), term_id FROM delegates WHERE id = ?1");
-    if (!st) return dberr(db, err, errlen);
+    if (!st) return wtx_dberr(db, err, errlen);
     db_bind_int(st, 1, delegate_id);
     int rc = db_step(st);
     if (rc == DB_ROW) { *from = db_col_int(st, 0); *to = db_col_int(st, 1); *term = db_col_int(st, 2); }
     db_done(st);
-    return rc == DB_ROW ? 0 : fail(err, errlen, "Không có đại biểu này.");
+    return rc == DB_ROW ? 0 : wtx_fail(err, errlen, "Không có đại biểu này.");
 }
 
 int council_delegate_mode(Db *db, int64_t delegate_id, int full_time, int64_t day,
@@ -329,22 +295,22 @@ int council_delegate_mode(Db *db, int64_t delegate_id, int full_time, int64_t da
     int64_t from, to, term;
     if (delegate_period(db, delegate_id, &from, &to, &term, err, errlen)) goto out;
     if (day <= from || (to && day >= to)) {
-        fail(err, errlen, "Ngày %s nằm ngoài thời gian làm đại biểu.", date_text(a, day));
+        wtx_fail(err, errlen, "Ngày %s nằm ngoài thời gian làm đại biểu.", date_text(a, day));
         goto out;
     }
     Stmt *st = db_prepare(db, "SELECT id, full_time, valid_from FROM delegate_modes WHERE delegate_id = ?1"
                           " AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)");
-    if (!st) { dberr(db, err, errlen); goto out; }
+    if (!st) { wtx_dberr(db, err, errlen); goto out; }
     db_bindf(st, "ll", delegate_id, day);
     int64_t cur = 0, cur_ft = -1, cur_from = 0;
     if (db_step(st) == DB_ROW) { cur = db_col_int(st, 0); cur_ft = db_col_int(st, 1); cur_from = db_col_int(st, 2); }
     db_done(st);
     if (cur_ft == (full_time ? 1 : 0)) { ret = 0; goto out; }   /* nothing changes */
-    if (cur && cur_from == day) { fail(err, errlen, "Đã có thay đổi chế độ hoạt động vào ngày này."); goto out; }
+    if (cur && cur_from == day) { wtx_fail(err, errlen, "Đã có thay đổi chế độ hoạt động vào ngày này."); goto out; }
     int64_t later = db_int(db, -1, "SELECT COUNT(*) FROM delegate_modes WHERE delegate_id = ?1 AND valid_from > ?2",
                            "ll", delegate_id, day);
-    if (later != 0) { fail(err, errlen, "Đã có thay đổi chế độ hoạt động sau ngày %s.", date_text(a, day)); goto out; }
-    if (tx_begin(db, &own, err, errlen)) goto out;
+    if (later != 0) { wtx_fail(err, errlen, "Đã có thay đổi chế độ hoạt động sau ngày %s.", date_text(a, day)); goto out; }
+    if (wtx_begin(db, &own, err, errlen)) goto out;
     int ok = !cur || db_exec(db, "UPDATE delegate_modes SET valid_to = ?2 WHERE id = ?1", "ll", cur, day) == DB_OK;
     int sample = (int)db_int(db, 0, "SELECT is_sample FROM delegates WHERE id = ?1", "l", delegate_id);
     ok = ok && db_exec(db, "INSERT INTO delegate_modes (delegate_id, full_time, valid_from, valid_to, is_sample)"
@@ -354,8 +320,8 @@ int council_delegate_mode(Db *db, int64_t delegate_id, int full_time, int64_t da
                        " VALUES (?1, 'mode', ?2, ?3, ?4, ?5)", "lltti", delegate_id, day, document ? document : "",
                        full_time ? "Chuyển sang hoạt động chuyên trách" : "Chuyển sang hoạt động không chuyên trách",
                        sample) == DB_OK;
-    if (!ok) dberr(db, err, errlen);
-    ret = tx_end(db, own, ok, err, errlen);
+    if (!ok) wtx_dberr(db, err, errlen);
+    ret = wtx_end(db, own, ok, err, errlen);
 out:
     arena_free(a);
     return ret;
@@ -372,54 +338,54 @@ int council_membership_add(Db *db, int64_t delegate_id, int64_t body_id, const c
     if (delegate_period(db, delegate_id, &dfrom, &dto, &dterm, err, errlen)) goto out;
     Stmt *st = db_prepare(db, "SELECT b.term_id, b.kind, b.name, t.starts_on, COALESCE(t.ends_on, 0), t.label"
                           " FROM council_bodies b JOIN council_terms t ON t.id = b.term_id WHERE b.id = ?1");
-    if (!st) { dberr(db, err, errlen); goto out; }
+    if (!st) { wtx_dberr(db, err, errlen); goto out; }
     db_bind_int(st, 1, body_id);
-    if (db_step(st) != DB_ROW) { db_done(st); fail(err, errlen, "Không có cơ quan này."); goto out; }
+    if (db_step(st) != DB_ROW) { db_done(st); wtx_fail(err, errlen, "Không có cơ quan này."); goto out; }
     int64_t bterm = db_col_int(st, 0);
     char *bkind = db_col_dup(st, 1, a), *bname = db_col_dup(st, 2, a);
     int64_t tfrom = db_col_int(st, 3), tto = db_col_int(st, 4);
     char *label = db_col_dup(st, 5, a);
     db_done(st);
     st = db_prepare(db, "SELECT id, name, body_kind, single FROM council_positions WHERE code = ?1");
-    if (!st) { dberr(db, err, errlen); goto out; }
+    if (!st) { wtx_dberr(db, err, errlen); goto out; }
     db_bind_text(st, 1, position);
-    if (db_step(st) != DB_ROW) { db_done(st); fail(err, errlen, "Không có chức danh \"%s\".", position ? position : ""); goto out; }
+    if (db_step(st) != DB_ROW) { db_done(st); wtx_fail(err, errlen, "Không có chức danh \"%s\".", position ? position : ""); goto out; }
     int64_t pid = db_col_int(st, 0);
     char *pname = db_col_dup(st, 1, a), *pkind = db_col_dup(st, 2, a);
     int single = (int)db_col_int(st, 3);
     db_done(st);
-    if (strcmp(pkind, bkind) != 0) { fail(err, errlen, "Chức danh %s không có trong %s.", pname, bname); goto out; }
-    if (bterm != dterm) { fail(err, errlen, "Đại biểu không thuộc nhiệm kỳ của %s.", bname); goto out; }
+    if (strcmp(pkind, bkind) != 0) { wtx_fail(err, errlen, "Chức danh %s không có trong %s.", pname, bname); goto out; }
+    if (bterm != dterm) { wtx_fail(err, errlen, "Đại biểu không thuộc nhiệm kỳ của %s.", bname); goto out; }
     int64_t end = dto ? dto : tto;
     if (to == 0 && (end == 0 || from < end)) to = end;   /* open: while a delegate, at most the term */
     if (!inside(from, to, tfrom, tto)) {
-        fail(err, errlen, "Thời gian giữ chức danh phải nằm trong nhiệm kỳ %s (%s – %s).", label,
+        wtx_fail(err, errlen, "Thời gian giữ chức danh phải nằm trong nhiệm kỳ %s (%s – %s).", label,
              date_text(a, tfrom), tto ? date_text(a, tto - 86400) : "nay");
         goto out;
     }
     if (!inside(from, to, dfrom, dto)) {
-        fail(err, errlen, "Thời gian giữ chức danh phải nằm trong thời gian làm đại biểu (từ %s).", date_text(a, dfrom));
+        wtx_fail(err, errlen, "Thời gian giữ chức danh phải nằm trong thời gian làm đại biểu (từ %s).", date_text(a, dfrom));
         goto out;
     }
     if (db_int(db, -1, "SELECT COUNT(*) FROM council_memberships WHERE delegate_id = ?1 AND body_id = ?2"
                " AND position_id = ?3 AND (?5 = 0 OR valid_from < ?5) AND (valid_to IS NULL OR valid_to > ?4)",
                "lllll", delegate_id, body_id, pid, from, to) != 0) {
-        fail(err, errlen, "Đại biểu đã giữ chức danh %s trong %s trong thời gian này.", pname, bname);
+        wtx_fail(err, errlen, "Đại biểu đã giữ chức danh %s trong %s trong thời gian này.", pname, bname);
         goto out;
     }
     if (db_int(db, -1, "SELECT COUNT(*) FROM council_memberships WHERE delegate_id = ?1 AND body_id = ?2"
                " AND (?4 = 0 OR valid_from < ?4) AND (valid_to IS NULL OR valid_to > ?3)",
                "llll", delegate_id, body_id, from, to) != 0) {
-        fail(err, errlen, "Đại biểu đã có một chức danh khác trong %s trong thời gian này.", bname);
+        wtx_fail(err, errlen, "Đại biểu đã có một chức danh khác trong %s trong thời gian này.", bname);
         goto out;
     }
     if (single && db_int(db, -1, "SELECT COUNT(*) FROM council_memberships WHERE body_id = ?1 AND position_id = ?2"
                          " AND (?4 = 0 OR valid_from < ?4) AND (valid_to IS NULL OR valid_to > ?3)",
                          "llll", body_id, pid, from, to) != 0) {
-        fail(err, errlen, "%s đã có người giữ chức danh %s trong thời gian này.", bname, pname);
+        wtx_fail(err, errlen, "%s đã có người giữ chức danh %s trong thời gian này.", bname, pname);
         goto out;
     }
-    if (tx_begin(db, &own, err, errlen)) goto out;
+    if (wtx_begin(db, &own, err, errlen)) goto out;
     int ok = db_exec(db, "INSERT INTO council_memberships (delegate_id, body_id, position_id, valid_from, valid_to, is_sample)"
                      " VALUES (?1, ?2, ?3, ?4, NULLIF(?5, 0), ?6)", "llllli", delegate_id, body_id, pid, from, to,
                      sample) == DB_OK;
@@ -431,8 +397,8 @@ int council_membership_add(Db *db, int64_t delegate_id, int64_t body_id, const c
                      " VALUES (?1, ?2, 'elected', ?3, ?4, ?5, ?6)", "llltti", delegate_id, mid, from, document,
                      arena_printf(a, "%s, %s", pname, bname), sample) == DB_OK;
     if (ok) *id = mid;
-    else dberr(db, err, errlen);
-    ret = tx_end(db, own, ok, err, errlen);
+    else wtx_dberr(db, err, errlen);
+    ret = wtx_end(db, own, ok, err, errlen);
 out:
     arena_free(a);
     return ret;
@@ -445,20 +411,20 @@ int council_delegate_end(Db *db, int64_t delegate_id, int64_t day, const char *h
     int ret = -1, own = 0;
     int64_t from, to, term;
     if (!how || (strcmp(how, "relieved") && strcmp(how, "recalled") && strcmp(how, "resigned") && strcmp(how, "ended"))) {
-        fail(err, errlen, "Hình thức thôi làm đại biểu không hợp lệ.");
+        wtx_fail(err, errlen, "Hình thức thôi làm đại biểu không hợp lệ.");
         goto out;
     }
     if (delegate_period(db, delegate_id, &from, &to, &term, err, errlen)) goto out;
     if (day <= from || (to && day > to)) {
-        fail(err, errlen, "Ngày %s phải sau ngày bắt đầu làm đại biểu (%s).", date_text(a, day), date_text(a, from));
+        wtx_fail(err, errlen, "Ngày %s phải sau ngày bắt đầu làm đại biểu (%s).", date_text(a, day), date_text(a, from));
         goto out;
     }
     if (db_int(db, -1, "SELECT COUNT(*) FROM council_memberships WHERE delegate_id = ?1 AND valid_from >= ?2",
                "ll", delegate_id, day) != 0) {
-        fail(err, errlen, "Đại biểu có chức danh bắt đầu từ ngày %s trở đi.", date_text(a, day));
+        wtx_fail(err, errlen, "Đại biểu có chức danh bắt đầu từ ngày %s trở đi.", date_text(a, day));
         goto out;
     }
-    if (tx_begin(db, &own, err, errlen)) goto out;
+    if (wtx_begin(db, &own, err, errlen)) goto out;
     int sample = (int)db_int(db, 0, "SELECT is_sample FROM delegates WHERE id = ?1", "l", delegate_id);
     int ok = db_exec(db, "UPDATE delegates SET valid_to = ?2 WHERE id = ?1", "ll", delegate_id, day) == DB_OK &&
              db_exec(db, "UPDATE council_memberships SET valid_to = ?2 WHERE delegate_id = ?1"
@@ -468,8 +434,8 @@ int council_delegate_end(Db *db, int64_t delegate_id, int64_t day, const char *h
              db_exec(db, "INSERT INTO council_changes (delegate_id, kind, happened_on, document, is_sample)"
                          " VALUES (?1, ?2, ?3, ?4, ?5)", "ltlti", delegate_id, how, day, document ? document : "",
                      sample) == DB_OK;
-    if (!ok) dberr(db, err, errlen);
-    ret = tx_end(db, own, ok, err, errlen);
+    if (!ok) wtx_dberr(db, err, errlen);
+    ret = wtx_end(db, own, ok, err, errlen);
 out:
     arena_free(a);
     return ret;
@@ -480,21 +446,21 @@ int council_membership_end(Db *db, int64_t membership_id, int64_t day, char *err
     Arena *a = arena_new();
     int ret = -1, own = 0;
     Stmt *st = db_prepare(db, "SELECT valid_from, COALESCE(valid_to, 0) FROM council_memberships WHERE id = ?1");
-    if (!st) { dberr(db, err, errlen); goto out; }
+    if (!st) { wtx_dberr(db, err, errlen); goto out; }
     db_bind_int(st, 1, membership_id);
-    if (db_step(st) != DB_ROW) { db_done(st); fail(err, errlen, "Không có chức danh này."); goto out; }
+    if (db_step(st) != DB_ROW) { db_done(st); wtx_fail(err, errlen, "Không có chức danh này."); goto out; }
     int64_t from = db_col_int(st, 0), to = db_col_int(st, 1);
     db_done(st);
-    if (to) { fail(err, errlen, "Chức danh này đã kết thúc ngày %s.", date_text(a, to - 86400)); goto out; }
+    if (to) { wtx_fail(err, errlen, "Chức danh này đã kết thúc ngày %s.", date_text(a, to - 86400)); goto out; }
     if (day <= from) {
-        fail(err, errlen, "Ngày kết thúc chức danh phải sau ngày bắt đầu (%s).", date_text(a, from));
+        wtx_fail(err, errlen, "Ngày kết thúc chức danh phải sau ngày bắt đầu (%s).", date_text(a, from));
         goto out;
     }
-    if (tx_begin(db, &own, err, errlen)) goto out;
+    if (wtx_begin(db, &own, err, errlen)) goto out;
     int ok = db_exec(db, "UPDATE council_memberships SET valid_to = ?2 WHERE id = ?1", "ll", membership_id,
                      day) == DB_OK;
-    if (!ok) dberr(db, err, errlen);
-    ret = tx_end(db, own, ok, err, errlen);
+    if (!ok) wtx_dberr(db, err, errlen);
+    ret = wtx_end(db, own, ok, err, errlen);
 out:
     arena_free(a);
     return ret;

@@ -1,7 +1,6 @@
 /* emulation.c - criteria, scores, ranking and its freezing (see emulation.h;
  * docs/EMULATION.md). */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,23 +9,7 @@
 #include "emulation.h"
 #include "programme.h"
 #include "vn.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
-static int dberr(Db *db, char *err, size_t errlen)
-{
-    return fail(err, errlen, "Lỗi cơ sở dữ liệu: %s", db_errmsg(db));
-}
+#include "wtx.h"
 
 static int round_open(Db *db, int64_t round_id)
 {
@@ -36,16 +19,16 @@ static int round_open(Db *db, int64_t round_id)
 int emu_round_add(Db *db, int64_t council_id, int year, const char *title, int64_t campaign_id, int sample,
                   int64_t *id, char *err, size_t errlen)
 {
-    if (!title || !*title) return fail(err, errlen, "Thiếu tên đợt thi đua.");
-    if (year < 2000 || year > 2100) return fail(err, errlen, "Năm thi đua không hợp lệ.");
+    if (!title || !*title) return wtx_fail(err, errlen, "Thiếu tên đợt thi đua.");
+    if (year < 2000 || year > 2100) return wtx_fail(err, errlen, "Năm thi đua không hợp lệ.");
     if (campaign_id && db_int(db, 0, "SELECT COUNT(*) FROM report_campaigns WHERE id = ?1 AND council_id = ?2", "ll",
                               campaign_id, council_id) != 1)
-        return fail(err, errlen, "Đợt báo cáo không do Hội đồng nhân dân tổ chức thi đua mở.");
+        return wtx_fail(err, errlen, "Đợt báo cáo không do Hội đồng nhân dân tổ chức thi đua mở.");
     int64_t have = db_int(db, 0, "SELECT id FROM emulation_rounds WHERE council_id = ?1 AND year = ?2 AND title = ?3",
                           "lit", council_id, year, title);
     if (have > 0) { *id = have; return 0; }
     Stmt *st = db_prepare(db, "INSERT INTO emulation_rounds (council_id, year, title, campaign_id, is_sample) VALUES (?1, ?2, ?3, ?4, ?5)");
-    if (!st) return dberr(db, err, errlen);
+    if (!st) return wtx_dberr(db, err, errlen);
     db_bind_int(st, 1, council_id);
     db_bind_int(st, 2, year);
     db_bind_text(st, 3, title);
@@ -53,7 +36,7 @@ int emu_round_add(Db *db, int64_t council_id, int year, const char *title, int64
     db_bind_int(st, 5, sample);
     int ok = db_step(st) == DB_DONE;
     db_done(st);
-    if (!ok) return dberr(db, err, errlen);
+    if (!ok) return wtx_dberr(db, err, errlen);
     *id = db_last_id(db);
     return 0;
 }
@@ -61,23 +44,23 @@ int emu_round_add(Db *db, int64_t council_id, int year, const char *title, int64
 int emu_criterion_add(Db *db, int64_t round_id, int position, const char *label, double points, const char *rule,
                       const char *field_a, const char *field_b, char *err, size_t errlen)
 {
-    if (!round_open(db, round_id)) return fail(err, errlen, "Đợt thi đua đã được phê duyệt: không đổi được tiêu chí.");
-    if (!label || !*label) return fail(err, errlen, "Thiếu tên tiêu chí.");
-    if (!(isfinite(points) && points > 0)) return fail(err, errlen, "Số điểm của tiêu chí phải lớn hơn 0.");
+    if (!round_open(db, round_id)) return wtx_fail(err, errlen, "Đợt thi đua đã được phê duyệt: không đổi được tiêu chí.");
+    if (!label || !*label) return wtx_fail(err, errlen, "Thiếu tên tiêu chí.");
+    if (!(isfinite(points) && points > 0)) return wtx_fail(err, errlen, "Số điểm của tiêu chí phải lớn hơn 0.");
     const char *a = field_a ? field_a : "", *b = field_b ? field_b : "";
     int report = !strncmp(rule ? rule : "", "report_", 7);
     if (!rule || (strcmp(rule, "report_on_time") && strcmp(rule, "report_ratio") && strcmp(rule, "report_relative")
                   && strcmp(rule, "task_progress") && strcmp(rule, "manual")))
-        return fail(err, errlen, "Cách chấm “%s” không hợp lệ.", rule ? rule : "");
+        return wtx_fail(err, errlen, "Cách chấm “%s” không hợp lệ.", rule ? rule : "");
     if (report && !db_int(db, 0, "SELECT COALESCE(campaign_id, 0) FROM emulation_rounds WHERE id = ?1", "l", round_id))
-        return fail(err, errlen, "Tiêu chí lấy từ báo cáo cần đợt thi đua gắn với một đợt báo cáo.");
+        return wtx_fail(err, errlen, "Tiêu chí lấy từ báo cáo cần đợt thi đua gắn với một đợt báo cáo.");
     if ((!strcmp(rule, "report_ratio") && (!*a || !*b)) || (!strcmp(rule, "report_relative") && !*a))
-        return fail(err, errlen, "Tiêu chí “%s” cần mã trường số liệu của báo cáo.", label);
+        return wtx_fail(err, errlen, "Tiêu chí “%s” cần mã trường số liệu của báo cáo.", label);
     if (db_int(db, 0, "SELECT COUNT(*) FROM emulation_criteria WHERE round_id = ?1 AND label = ?2", "lt", round_id, label) > 0)
         return 0;
     if (db_exec(db, "INSERT INTO emulation_criteria (round_id, position, label, points, rule, field_a, field_b)"
                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", "litdttt", round_id, position, label, points, rule, a, b) != DB_OK)
-        return dberr(db, err, errlen);
+        return wtx_dberr(db, err, errlen);
     return 0;
 }
 
@@ -91,29 +74,29 @@ int emu_manual_set(Db *db, int64_t criterion_id, int64_t council_id, double scor
 {
     Stmt *st = db_prepare(db, "SELECT c.round_id, c.points, c.rule, c.label, r.council_id FROM emulation_criteria c"
                               " JOIN emulation_rounds r ON r.id = c.round_id WHERE c.id = ?1");
-    if (!st) return dberr(db, err, errlen);
+    if (!st) return wtx_dberr(db, err, errlen);
     db_bind_int(st, 1, criterion_id);
-    if (db_step(st) != DB_ROW) { db_done(st); return fail(err, errlen, "Không có tiêu chí này."); }
+    if (db_step(st) != DB_ROW) { db_done(st); return wtx_fail(err, errlen, "Không có tiêu chí này."); }
     int64_t round = db_col_int(st, 0), organiser = db_col_int(st, 4);
     double points = db_col_double(st, 1);
     int manual = !strcmp(db_col_text(st, 2), "manual");
     db_done(st);
-    if (!manual) return fail(err, errlen, "Tiêu chí này được chấm tự động từ số liệu, không chấm tay.");
-    if (!round_open(db, round)) return fail(err, errlen, "Đợt thi đua đã được phê duyệt: kết quả không sửa được nữa.");
+    if (!manual) return wtx_fail(err, errlen, "Tiêu chí này được chấm tự động từ số liệu, không chấm tay.");
+    if (!round_open(db, round)) return wtx_fail(err, errlen, "Đợt thi đua đã được phê duyệt: kết quả không sửa được nữa.");
     if (db_int(db, 0, "SELECT COUNT(*) FROM councils WHERE id = ?1 AND parent_id = ?2", "ll", council_id, organiser) != 1)
-        return fail(err, errlen, "Hội đồng nhân dân này không thuộc đợt thi đua.");
+        return wtx_fail(err, errlen, "Hội đồng nhân dân này không thuộc đợt thi đua.");
     if (!isfinite(score) || score < 0 || score > points)
-        return fail(err, errlen, "Điểm phải từ 0 đến %g.", points);
+        return wtx_fail(err, errlen, "Điểm phải từ 0 đến %g.", points);
     Arena *a = arena_new();
     char *why = reason ? vn_clean(a, reason) : NULL;
     int ret;
-    if (!why || !*why) ret = fail(err, errlen, "Chấm điểm tay cần ghi lý do.");
+    if (!why || !*why) ret = wtx_fail(err, errlen, "Chấm điểm tay cần ghi lý do.");
     else if (db_exec(db, "DELETE FROM emulation_manual WHERE criterion_id = ?1 AND council_id = ?2", "ll", criterion_id,
                      council_id) != DB_OK
              || db_exec(db, "INSERT INTO emulation_manual (criterion_id, council_id, score, reason, given_by, given_at)"
                             " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", "lldttl", criterion_id, council_id, score, why,
                         user ? user : "", now) != DB_OK)
-        ret = dberr(db, err, errlen);
+        ret = wtx_dberr(db, err, errlen);
     else ret = 0;
     arena_free(a);
     return ret;
@@ -327,13 +310,13 @@ int emu_table(Db *db, Arena *a, int64_t round_id, int64_t today, EmuTable *t)
 
 int emu_approve(Db *db, int64_t round_id, const char *user, int64_t now, char *err, size_t errlen)
 {
-    if (!round_open(db, round_id)) return fail(err, errlen, "Đợt thi đua đã được phê duyệt trước đó.");
+    if (!round_open(db, round_id)) return wtx_fail(err, errlen, "Đợt thi đua đã được phê duyệt trước đó.");
     Arena *a = arena_new();
     EmuTable t;
     int ret = -1, own = !db_in_transaction(db);
-    if (emu_table(db, a, round_id, vn_day_start(now), &t) != 0) { dberr(db, err, errlen); goto out; }
-    if (t.ncrit == 0 || t.nrows == 0) { fail(err, errlen, "Đợt thi đua chưa có tiêu chí hoặc không có Hội đồng nhân dân nào."); goto out; }
-    if (own && db_begin(db) != DB_OK) { dberr(db, err, errlen); goto out; }
+    if (emu_table(db, a, round_id, vn_day_start(now), &t) != 0) { wtx_dberr(db, err, errlen); goto out; }
+    if (t.ncrit == 0 || t.nrows == 0) { wtx_fail(err, errlen, "Đợt thi đua chưa có tiêu chí hoặc không có Hội đồng nhân dân nào."); goto out; }
+    if (own && db_begin(db) != DB_OK) { wtx_dberr(db, err, errlen); goto out; }
     int ok = 1;
     for (int i = 0; ok && i < t.nrows; i++) {
         Buf s;
@@ -349,7 +332,7 @@ int emu_approve(Db *db, int64_t round_id, const char *user, int64_t now, char *e
     if (ok) ok = db_exec(db, "UPDATE emulation_rounds SET status = 'approved', approved_at = ?2, approved_by = ?3"
                              " WHERE id = ?1 AND status = 'open'", "llt", round_id, now, user ? user : "") == DB_OK
                  && db_changes(db) == 1;
-    if (!ok) dberr(db, err, errlen);
+    if (!ok) wtx_dberr(db, err, errlen);
     if (own) {
         if (ok && db_commit(db) == DB_OK) ret = 0;
         else db_rollback(db);

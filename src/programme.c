@@ -1,7 +1,6 @@
 /* programme.c - programmes, their task trees, progress updates and the
  * roll-up (see programme.h; docs/PROGRAMMES.md). */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,43 +9,11 @@
 #include "log.h"
 #include "programme.h"
 #include "vn.h"
+#include "wtx.h"
 
 #define DAY 86400
 #define TITLE_MAX 500
 #define NOTE_MAX 4000
-
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
-static int dberr(Db *db, char *err, size_t errlen)
-{
-    return fail(err, errlen, "Lỗi cơ sở dữ liệu: %s", db_errmsg(db));
-}
-
-static int tx_begin(Db *db, int *own, char *err, size_t errlen)
-{
-    *own = !db_in_transaction(db);
-    if (*own && db_begin(db) != DB_OK) return fail(err, errlen, "Không mở được giao dịch: %s", db_errmsg(db));
-    return 0;
-}
-
-static int tx_end(Db *db, int own, int ok, char *err, size_t errlen)
-{
-    if (!own) return ok ? 0 : -1;
-    if (ok && db_commit(db) == DB_OK) return 0;
-    if (ok) fail(err, errlen, "Không ghi được: %s", db_errmsg(db));
-    db_rollback(db);
-    return -1;
-}
 
 static char *text(Arena *a, const char *s)
 {
@@ -325,18 +292,18 @@ int programme_add(Db *db, const ProgrammeIn *in, int64_t *id, char *err, size_t 
     char *title = text(a, in->title);
     const char *kind = in->kind ? in->kind : "plan";
     const char *publish = in->publish ? in->publish : "none";
-    if (!title) { fail(err, errlen, "Thiếu tên chương trình."); goto out; }
-    if (strlen(title) > TITLE_MAX) { fail(err, errlen, "Tên chương trình quá dài (tối đa %d ký tự).", TITLE_MAX); goto out; }
-    if (strcmp(kind, "scheme") && strcmp(kind, "plan") && strcmp(kind, "programme")) { fail(err, errlen, "Loại văn bản không hợp lệ."); goto out; }
-    if (strcmp(publish, "none") && strcmp(publish, "groups") && strcmp(publish, "full")) { fail(err, errlen, "Mức công khai không hợp lệ."); goto out; }
-    if (in->starts_on <= 0 || in->ends_on < in->starts_on) { fail(err, errlen, "Thời gian thực hiện không hợp lệ: ngày kết thúc phải từ ngày bắt đầu trở đi."); goto out; }
-    if (db_int(db, 0, "SELECT COUNT(*) FROM councils WHERE id = ?1", "l", in->council_id) != 1) { fail(err, errlen, "Không có Hội đồng nhân dân này."); goto out; }
+    if (!title) { wtx_fail(err, errlen, "Thiếu tên chương trình."); goto out; }
+    if (strlen(title) > TITLE_MAX) { wtx_fail(err, errlen, "Tên chương trình quá dài (tối đa %d ký tự).", TITLE_MAX); goto out; }
+    if (strcmp(kind, "scheme") && strcmp(kind, "plan") && strcmp(kind, "programme")) { wtx_fail(err, errlen, "Loại văn bản không hợp lệ."); goto out; }
+    if (strcmp(publish, "none") && strcmp(publish, "groups") && strcmp(publish, "full")) { wtx_fail(err, errlen, "Mức công khai không hợp lệ."); goto out; }
+    if (in->starts_on <= 0 || in->ends_on < in->starts_on) { wtx_fail(err, errlen, "Thời gian thực hiện không hợp lệ: ngày kết thúc phải từ ngày bắt đầu trở đi."); goto out; }
+    if (db_int(db, 0, "SELECT COUNT(*) FROM councils WHERE id = ?1", "l", in->council_id) != 1) { wtx_fail(err, errlen, "Không có Hội đồng nhân dân này."); goto out; }
     const char *slug = in->slug && *in->slug ? in->slug : vn_slug(a, title, 80);
-    if (tx_begin(db, &own, err, errlen)) goto out;
+    if (wtx_begin(db, &own, err, errlen)) goto out;
     int64_t have = db_int(db, 0, "SELECT id FROM programmes WHERE slug = ?1", "t", slug);
     if (have > 0) {
         *id = have;   /* idempotent: the demo runs twice */
-        ret = tx_end(db, own, 1, err, errlen);
+        ret = wtx_end(db, own, 1, err, errlen);
         goto out;
     }
     int ok = db_exec(db, "INSERT INTO programmes (council_id, kind, number, issuer, title, slug, issued_on, starts_on,"
@@ -344,9 +311,9 @@ int programme_add(Db *db, const ProgrammeIn *in, int64_t *id, char *err, size_t 
                      "lttttt" "llltti", in->council_id, kind, in->number ? in->number : "", in->issuer ? in->issuer : "",
                      title, slug, in->issued_on, in->starts_on, in->ends_on + DAY, in->summary ? in->summary : "", publish,
                      in->sample) == DB_OK;
-    if (!ok) dberr(db, err, errlen);
+    if (!ok) wtx_dberr(db, err, errlen);
     else *id = db_last_id(db);
-    ret = tx_end(db, own, ok, err, errlen);
+    ret = wtx_end(db, own, ok, err, errlen);
 out:
     arena_free(a);
     return ret;
@@ -358,13 +325,13 @@ int programme_goal_add(Db *db, int64_t programme_id, int position, const char *s
     Arena *a = arena_new();
     char *t = text(a, s);
     int ret = -1;
-    if (!t) fail(err, errlen, "Thiếu nội dung mục tiêu.");
+    if (!t) wtx_fail(err, errlen, "Thiếu nội dung mục tiêu.");
     else if (db_int(db, 0, "SELECT COUNT(*) FROM programme_goals WHERE programme_id = ?1 AND text = ?2", "lt",
                     programme_id, t) > 0)
         ret = 0;
     else if (db_exec(db, "INSERT INTO programme_goals (programme_id, position, text, is_sample) VALUES (?1, ?2, ?3, ?4)",
                      "liti", programme_id, position, t, sample) != DB_OK)
-        dberr(db, err, errlen);
+        wtx_dberr(db, err, errlen);
     else
         ret = 0;
     arena_free(a);
@@ -377,66 +344,66 @@ int prog_task_add(Db *db, const ProgTaskIn *in, int64_t *id, char *err, size_t e
     int ret = -1, own = 0;
     char *title = text(a, in->title);
     const char *kind = in->target_kind ? in->target_kind : "percent";
-    if (!title) { fail(err, errlen, "Thiếu tên nhiệm vụ."); goto out; }
-    if (strlen(title) > TITLE_MAX) { fail(err, errlen, "Tên nhiệm vụ quá dài (tối đa %d ký tự).", TITLE_MAX); goto out; }
+    if (!title) { wtx_fail(err, errlen, "Thiếu tên nhiệm vụ."); goto out; }
+    if (strlen(title) > TITLE_MAX) { wtx_fail(err, errlen, "Tên nhiệm vụ quá dài (tối đa %d ký tự).", TITLE_MAX); goto out; }
     Stmt *st = db_prepare(db, "SELECT council_id, starts_on, ends_on FROM programmes WHERE id = ?1");
-    if (!st) { dberr(db, err, errlen); goto out; }
+    if (!st) { wtx_dberr(db, err, errlen); goto out; }
     db_bind_int(st, 1, in->programme_id);
-    if (db_step(st) != DB_ROW) { db_done(st); fail(err, errlen, "Không có chương trình này."); goto out; }
+    if (db_step(st) != DB_ROW) { db_done(st); wtx_fail(err, errlen, "Không có chương trình này."); goto out; }
     int64_t pcouncil = db_col_int(st, 0), pfrom = db_col_int(st, 1), pto = db_col_int(st, 2);
     db_done(st);
     if (in->parent_id && db_int(db, 0, "SELECT COUNT(*) FROM programme_tasks WHERE id = ?1 AND programme_id = ?2", "ll",
                                 in->parent_id, in->programme_id) != 1) {
-        fail(err, errlen, "Nhiệm vụ cấp trên không thuộc chương trình này.");
+        wtx_fail(err, errlen, "Nhiệm vụ cấp trên không thuộc chương trình này.");
         goto out;
     }
-    if (in->starts_on <= 0 || in->due_on <= 0) { fail(err, errlen, "Thiếu ngày bắt đầu hoặc thời hạn."); goto out; }
-    if (in->due_on < in->starts_on) { fail(err, errlen, "Thời hạn phải từ ngày bắt đầu trở đi."); goto out; }
+    if (in->starts_on <= 0 || in->due_on <= 0) { wtx_fail(err, errlen, "Thiếu ngày bắt đầu hoặc thời hạn."); goto out; }
+    if (in->due_on < in->starts_on) { wtx_fail(err, errlen, "Thời hạn phải từ ngày bắt đầu trở đi."); goto out; }
     if (in->starts_on < pfrom || in->due_on >= pto) {
-        fail(err, errlen, "Thời gian của nhiệm vụ phải nằm trong thời gian thực hiện chương trình (%s – %s).",
+        wtx_fail(err, errlen, "Thời gian của nhiệm vụ phải nằm trong thời gian thực hiện chương trình (%s – %s).",
              date_text(a, pfrom), date_text(a, pto - DAY));
         goto out;
     }
-    if (strcmp(kind, "percent") && strcmp(kind, "number") && strcmp(kind, "done")) { fail(err, errlen, "Loại chỉ tiêu không hợp lệ."); goto out; }
+    if (strcmp(kind, "percent") && strcmp(kind, "number") && strcmp(kind, "done")) { wtx_fail(err, errlen, "Loại chỉ tiêu không hợp lệ."); goto out; }
     if (!strcmp(kind, "number") && !(isfinite(in->target_value) && in->target_value > 0)) {
-        fail(err, errlen, "Chỉ tiêu bằng số cần một giá trị lớn hơn 0.");
+        wtx_fail(err, errlen, "Chỉ tiêu bằng số cần một giá trị lớn hơn 0.");
         goto out;
     }
     if (in->has_weight && !(isfinite(in->weight) && in->weight > 0)) {
-        fail(err, errlen, "Trọng số phải là số lớn hơn 0 (để trống nếu các nhiệm vụ ngang nhau).");
+        wtx_fail(err, errlen, "Trọng số phải là số lớn hơn 0 (để trống nếu các nhiệm vụ ngang nhau).");
         goto out;
     }
     if (db_int(db, 0, "SELECT COUNT(*) FROM councils WHERE id = ?1", "l", in->owner_council_id) != 1) {
-        fail(err, errlen, "Không có Hội đồng nhân dân chủ trì này.");
+        wtx_fail(err, errlen, "Không có Hội đồng nhân dân chủ trì này.");
         goto out;
     }
     if (in->owner_body_id && db_int(db, 0, "SELECT COUNT(*) FROM council_bodies b JOIN council_terms t ON t.id = b.term_id"
                                            " WHERE b.id = ?1 AND t.council_id = ?2", "ll", in->owner_body_id,
                                     in->owner_council_id) != 1) {
-        fail(err, errlen, "Cơ quan chủ trì không thuộc Hội đồng nhân dân đã chọn.");
+        wtx_fail(err, errlen, "Cơ quan chủ trì không thuộc Hội đồng nhân dân đã chọn.");
         goto out;
     }
     if (in->implements_id) {
         int64_t up = db_int(db, 0, "SELECT p.council_id FROM programme_tasks t JOIN programmes p ON p.id = t.programme_id"
                                    " WHERE t.id = ?1 AND p.id <> ?2", "ll", in->implements_id, in->programme_id);
         if (up <= 0 || !is_ancestor_council(db, up, pcouncil)) {
-            fail(err, errlen, "Chỉ liên kết được với nhiệm vụ trong chương trình của Hội đồng nhân dân cấp trên.");
+            wtx_fail(err, errlen, "Chỉ liên kết được với nhiệm vụ trong chương trình của Hội đồng nhân dân cấp trên.");
             goto out;
         }
     }
     char *code = in->code ? vn_clean(a, in->code) : NULL;
-    if (tx_begin(db, &own, err, errlen)) goto out;
+    if (wtx_begin(db, &own, err, errlen)) goto out;
     int64_t have = db_int(db, 0, "SELECT id FROM programme_tasks WHERE programme_id = ?1 AND COALESCE(parent_id, 0) = ?2"
                                  " AND title = ?3", "llt", in->programme_id, in->parent_id, title);
     if (have > 0) {
         *id = have;
-        ret = tx_end(db, own, 1, err, errlen);
+        ret = wtx_end(db, own, 1, err, errlen);
         goto out;
     }
     Stmt *ins = db_prepare(db, "INSERT INTO programme_tasks (programme_id, parent_id, position, code, title, owner_council_id,"
                                " owner_body_id, starts_on, due_on, target_kind, target_value, target_unit, weight,"
                                " implements_id, is_sample) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
-    if (!ins) { dberr(db, err, errlen); tx_end(db, own, 0, err, errlen); goto out; }
+    if (!ins) { wtx_dberr(db, err, errlen); wtx_end(db, own, 0, err, errlen); goto out; }
     db_bind_int(ins, 1, in->programme_id);
     if (in->parent_id) db_bind_int(ins, 2, in->parent_id); else db_bind_null(ins, 2);
     db_bind_int(ins, 3, in->position);
@@ -454,9 +421,9 @@ int prog_task_add(Db *db, const ProgTaskIn *in, int64_t *id, char *err, size_t e
     db_bind_int(ins, 15, in->sample);
     int ok = db_step(ins) == DB_DONE;
     db_done(ins);
-    if (!ok) dberr(db, err, errlen);
+    if (!ok) wtx_dberr(db, err, errlen);
     else *id = db_last_id(db);
-    ret = tx_end(db, own, ok, err, errlen);
+    ret = wtx_end(db, own, ok, err, errlen);
 out:
     arena_free(a);
     return ret;
@@ -466,45 +433,45 @@ int prog_task_owner_add(Db *db, int64_t task_id, int64_t council_id, int64_t bod
                         size_t errlen)
 {
     if (db_int(db, 0, "SELECT COUNT(*) FROM programme_tasks WHERE id = ?1", "l", task_id) != 1)
-        return fail(err, errlen, "Không có nhiệm vụ này.");
+        return wtx_fail(err, errlen, "Không có nhiệm vụ này.");
     if (db_int(db, 0, "SELECT COUNT(*) FROM councils WHERE id = ?1", "l", council_id) != 1)
-        return fail(err, errlen, "Không có Hội đồng nhân dân này.");
+        return wtx_fail(err, errlen, "Không có Hội đồng nhân dân này.");
     if (db_int(db, 0, "SELECT COUNT(*) FROM programme_task_owners WHERE task_id = ?1 AND council_id = ?2", "ll",
                task_id, council_id) > 0)
         return 0;
     Stmt *st = db_prepare(db, "INSERT INTO programme_task_owners (task_id, council_id, body_id, is_sample) VALUES (?1, ?2, ?3, ?4)");
-    if (!st) return dberr(db, err, errlen);
+    if (!st) return wtx_dberr(db, err, errlen);
     db_bind_int(st, 1, task_id);
     db_bind_int(st, 2, council_id);
     if (body_id) db_bind_int(st, 3, body_id); else db_bind_null(st, 3);
     db_bind_int(st, 4, sample);
     int ok = db_step(st) == DB_DONE;
     db_done(st);
-    return ok ? 0 : dberr(db, err, errlen);
+    return ok ? 0 : wtx_dberr(db, err, errlen);
 }
 
 int prog_task_move(Db *db, int64_t task_id, int64_t new_parent, char *err, size_t errlen)
 {
     int64_t prog = db_int(db, 0, "SELECT programme_id FROM programme_tasks WHERE id = ?1", "l", task_id);
-    if (prog <= 0) return fail(err, errlen, "Không có nhiệm vụ này.");
+    if (prog <= 0) return wtx_fail(err, errlen, "Không có nhiệm vụ này.");
     if (new_parent) {
         if (db_int(db, 0, "SELECT programme_id FROM programme_tasks WHERE id = ?1", "l", new_parent) != prog)
-            return fail(err, errlen, "Nhiệm vụ cấp trên không thuộc chương trình này.");
+            return wtx_fail(err, errlen, "Nhiệm vụ cấp trên không thuộc chương trình này.");
         /* walk up from the new parent: meeting the task itself would close a cycle */
         int64_t c = new_parent;
         for (int hops = 0; c > 0; hops++) {
             if (c == task_id || hops > 10000)
-                return fail(err, errlen, "Không thể đặt nhiệm vụ dưới chính nó hoặc dưới một nhiệm vụ con của nó.");
+                return wtx_fail(err, errlen, "Không thể đặt nhiệm vụ dưới chính nó hoặc dưới một nhiệm vụ con của nó.");
             c = db_int(db, 0, "SELECT COALESCE(parent_id, 0) FROM programme_tasks WHERE id = ?1", "l", c);
         }
     }
     Stmt *st = db_prepare(db, "UPDATE programme_tasks SET parent_id = ?2 WHERE id = ?1");
-    if (!st) return dberr(db, err, errlen);
+    if (!st) return wtx_dberr(db, err, errlen);
     db_bind_int(st, 1, task_id);
     if (new_parent) db_bind_int(st, 2, new_parent); else db_bind_null(st, 2);
     int ok = db_step(st) == DB_DONE;
     db_done(st);
-    return ok ? 0 : dberr(db, err, errlen);
+    return ok ? 0 : wtx_dberr(db, err, errlen);
 }
 
 int prog_task_owned_by(Db *db, int64_t task_id, int64_t council_id)
@@ -521,44 +488,44 @@ int prog_update_add(Db *db, const ProgUpdateIn *in, int64_t *id, char *err, size
     Stmt *st = db_prepare(db, "SELECT t.starts_on, t.target_kind, COALESCE(t.target_value, 0), t.target_unit,"
                               " (SELECT COUNT(*) FROM programme_tasks c WHERE c.parent_id = t.id)"
                               " FROM programme_tasks t WHERE t.id = ?1");
-    if (!st) { dberr(db, err, errlen); goto out; }
+    if (!st) { wtx_dberr(db, err, errlen); goto out; }
     db_bind_int(st, 1, in->task_id);
-    if (db_step(st) != DB_ROW) { db_done(st); fail(err, errlen, "Không có nhiệm vụ này."); goto out; }
+    if (db_step(st) != DB_ROW) { db_done(st); wtx_fail(err, errlen, "Không có nhiệm vụ này."); goto out; }
     int64_t start = db_col_int(st, 0);
     int kind = kind_code(db_col_text(st, 1));
     char *unit = db_col_dup(st, 3, a);
     int64_t children = db_col_int(st, 4);
     db_done(st);
     if (children > 0) {
-        fail(err, errlen, "Tiến độ của nhiệm vụ này được tính từ %lld nhiệm vụ con; hãy cập nhật các nhiệm vụ con.",
+        wtx_fail(err, errlen, "Tiến độ của nhiệm vụ này được tính từ %lld nhiệm vụ con; hãy cập nhật các nhiệm vụ con.",
              (long long)children);
         goto out;
     }
-    if (in->day <= 0) { fail(err, errlen, "Thiếu ngày cập nhật."); goto out; }
-    if (in->day < start) { fail(err, errlen, "Ngày cập nhật (%s) trước ngày bắt đầu của nhiệm vụ (%s).", date_text(a, in->day), date_text(a, start)); goto out; }
-    if (in->today > 0 && in->day > in->today) { fail(err, errlen, "Ngày cập nhật (%s) chưa đến.", date_text(a, in->day)); goto out; }
+    if (in->day <= 0) { wtx_fail(err, errlen, "Thiếu ngày cập nhật."); goto out; }
+    if (in->day < start) { wtx_fail(err, errlen, "Ngày cập nhật (%s) trước ngày bắt đầu của nhiệm vụ (%s).", date_text(a, in->day), date_text(a, start)); goto out; }
+    if (in->today > 0 && in->day > in->today) { wtx_fail(err, errlen, "Ngày cập nhật (%s) chưa đến.", date_text(a, in->day)); goto out; }
     int has_percent = 0, has_value = 0;
     double percent = 0, value = 0;
     if (kind == PT_PERCENT) {
-        if (!in->has_percent) { fail(err, errlen, "Thiếu tỷ lệ hoàn thành (%%)."); goto out; }
+        if (!in->has_percent) { wtx_fail(err, errlen, "Thiếu tỷ lệ hoàn thành (%%)."); goto out; }
         if (!isfinite(in->percent) || in->percent < 0 || in->percent > 100) {
-            fail(err, errlen, "Tỷ lệ hoàn thành phải từ 0 đến 100%%.");
+            wtx_fail(err, errlen, "Tỷ lệ hoàn thành phải từ 0 đến 100%%.");
             goto out;
         }
         has_percent = 1, percent = in->percent;
     } else if (kind == PT_NUMBER) {
-        if (!in->has_value) { fail(err, errlen, "Thiếu kết quả đạt được (%s).", *unit ? unit : "số"); goto out; }
-        if (!isfinite(in->value) || in->value < 0) { fail(err, errlen, "Kết quả đạt được phải là số không âm."); goto out; }
+        if (!in->has_value) { wtx_fail(err, errlen, "Thiếu kết quả đạt được (%s).", *unit ? unit : "số"); goto out; }
+        if (!isfinite(in->value) || in->value < 0) { wtx_fail(err, errlen, "Kết quả đạt được phải là số không âm."); goto out; }
         has_value = 1, value = in->value;
     } else {
         has_percent = 1, percent = in->done ? 100 : 0;
     }
     char *note = in->note ? vn_clean(a, in->note) : NULL;
-    if (note && strlen(note) > NOTE_MAX) { fail(err, errlen, "Nội dung cập nhật quá dài (tối đa %d ký tự).", NOTE_MAX); goto out; }
-    if (tx_begin(db, &own, err, errlen)) goto out;
+    if (note && strlen(note) > NOTE_MAX) { wtx_fail(err, errlen, "Nội dung cập nhật quá dài (tối đa %d ký tự).", NOTE_MAX); goto out; }
+    if (wtx_begin(db, &own, err, errlen)) goto out;
     Stmt *ins = db_prepare(db, "INSERT INTO programme_updates (task_id, on_day, percent, value, note, council_id, user_id,"
                                " username, created_at, is_sample) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-    if (!ins) { dberr(db, err, errlen); tx_end(db, own, 0, err, errlen); goto out; }
+    if (!ins) { wtx_dberr(db, err, errlen); wtx_end(db, own, 0, err, errlen); goto out; }
     db_bind_int(ins, 1, in->task_id);
     db_bind_int(ins, 2, in->day);
     if (has_percent) db_bind_double(ins, 3, percent); else db_bind_null(ins, 3);
@@ -571,9 +538,9 @@ int prog_update_add(Db *db, const ProgUpdateIn *in, int64_t *id, char *err, size
     db_bind_int(ins, 10, in->sample);
     int ok = db_step(ins) == DB_DONE;
     db_done(ins);
-    if (!ok) dberr(db, err, errlen);
+    if (!ok) wtx_dberr(db, err, errlen);
     else if (id) *id = db_last_id(db);
-    ret = tx_end(db, own, ok, err, errlen);
+    ret = wtx_end(db, own, ok, err, errlen);
 out:
     arena_free(a);
     return ret;

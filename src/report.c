@@ -1,7 +1,6 @@
 /* report.c - review report templates, campaigns, reports and the aggregate
  * (see report.h; docs/REPORTS.md). */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,43 +8,10 @@
 #include "buf.h"
 #include "report.h"
 #include "vn.h"
+#include "wtx.h"
 
 #define DAY 86400
 #define TEXT_MAX 20000
-
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
-static int dberr(Db *db, char *err, size_t errlen)
-{
-    return fail(err, errlen, "Lỗi cơ sở dữ liệu: %s", db_errmsg(db));
-}
-
-static int tx_begin(Db *db, int *own, char *err, size_t errlen)
-{
-    *own = !db_in_transaction(db);
-    if (*own && db_begin(db) != DB_OK) return fail(err, errlen, "Không mở được giao dịch: %s", db_errmsg(db));
-    return 0;
-}
-
-/* ok: commit (when ours); else roll back (when ours).  Returns ret_ok or -1. */
-static int tx_end(Db *db, int own, int ok, char *err, size_t errlen)
-{
-    if (!own) return ok ? 0 : -1;
-    if (ok && db_commit(db) == DB_OK) return 0;
-    if (ok) fail(err, errlen, "Không ghi được: %s", db_errmsg(db));
-    db_rollback(db);
-    return -1;
-}
 
 static const char *const status_codes[] = {"", "draft", "submitted", "returned", "accepted"};
 static const char *const status_labels[] = {"Chưa bắt đầu", "Đang soạn", "Đã nộp, chờ xem xét", "Trả lại để sửa",
@@ -83,13 +49,13 @@ static int is_ancestor_council(Db *db, int64_t upper, int64_t lower)
 int report_template_add(Db *db, int64_t council_id, const char *name, int sample, int64_t *id, char *err,
                         size_t errlen)
 {
-    if (!name || !*name) return fail(err, errlen, "Thiếu tên mẫu báo cáo.");
+    if (!name || !*name) return wtx_fail(err, errlen, "Thiếu tên mẫu báo cáo.");
     int64_t have = db_int(db, 0, "SELECT id FROM report_templates WHERE council_id = ?1 AND name = ?2", "lt",
                           council_id, name);
     if (have > 0) { *id = have; return 0; }
     if (db_exec(db, "INSERT INTO report_templates (council_id, name, is_sample) VALUES (?1, ?2, ?3)", "lti",
                 council_id, name, sample) != DB_OK)
-        return dberr(db, err, errlen);
+        return wtx_dberr(db, err, errlen);
     *id = db_last_id(db);
     return 0;
 }
@@ -105,20 +71,20 @@ static int valid_code(const char *s)
 int report_template_version_add(Db *db, int64_t template_id, const ReportFieldIn *f, int n, int64_t now,
                                 int64_t *version_id, char *err, size_t errlen)
 {
-    if (n <= 0) return fail(err, errlen, "Mẫu báo cáo cần ít nhất một trường.");
+    if (n <= 0) return wtx_fail(err, errlen, "Mẫu báo cáo cần ít nhất một trường.");
     for (int i = 0; i < n; i++) {
-        if (!valid_code(f[i].code)) return fail(err, errlen, "Mã trường “%s” không hợp lệ (chữ thường, số, _).", f[i].code ? f[i].code : "");
-        if (!f[i].label || !*f[i].label) return fail(err, errlen, "Trường %s thiếu tên.", f[i].code);
+        if (!valid_code(f[i].code)) return wtx_fail(err, errlen, "Mã trường “%s” không hợp lệ (chữ thường, số, _).", f[i].code ? f[i].code : "");
+        if (!f[i].label || !*f[i].label) return wtx_fail(err, errlen, "Trường %s thiếu tên.", f[i].code);
         const char *k = f[i].kind ? f[i].kind : "";
         if (strcmp(k, "number") && strcmp(k, "yesno") && strcmp(k, "choice") && strcmp(k, "text"))
-            return fail(err, errlen, "Trường %s: loại “%s” không hợp lệ.", f[i].code, k);
+            return wtx_fail(err, errlen, "Trường %s: loại “%s” không hợp lệ.", f[i].code, k);
         if (!strcmp(k, "choice") && (!f[i].choices || !strchr(f[i].choices, '\n')))
-            return fail(err, errlen, "Trường %s: cần ít nhất hai lựa chọn.", f[i].code);
+            return wtx_fail(err, errlen, "Trường %s: cần ít nhất hai lựa chọn.", f[i].code);
         for (int j = 0; j < i; j++)
-            if (!strcmp(f[i].code, f[j].code)) return fail(err, errlen, "Mã trường %s bị trùng.", f[i].code);
+            if (!strcmp(f[i].code, f[j].code)) return wtx_fail(err, errlen, "Mã trường %s bị trùng.", f[i].code);
     }
     int own;
-    if (tx_begin(db, &own, err, errlen)) return -1;
+    if (wtx_begin(db, &own, err, errlen)) return -1;
     int64_t next = db_int(db, 0, "SELECT COALESCE(MAX(version), 0) + 1 FROM report_template_versions WHERE template_id = ?1",
                           "l", template_id);
     int ok = db_exec(db, "INSERT INTO report_template_versions (template_id, version, created_at) VALUES (?1, ?2, ?3)",
@@ -129,8 +95,8 @@ int report_template_version_add(Db *db, int64_t template_id, const ReportFieldIn
                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", "litttttti", vid, i + 1, f[i].code, f[i].label,
                      f[i].kind, f[i].unit ? f[i].unit : "", f[i].choices ? f[i].choices : "",
                      f[i].prefill ? f[i].prefill : "", f[i].required) == DB_OK;
-    if (!ok) dberr(db, err, errlen);
-    if (tx_end(db, own, ok, err, errlen) != 0) return -1;
+    if (!ok) wtx_dberr(db, err, errlen);
+    if (wtx_end(db, own, ok, err, errlen) != 0) return -1;
     *version_id = vid;
     return 0;
 }
@@ -139,15 +105,15 @@ int report_template_version_add(Db *db, int64_t template_id, const ReportFieldIn
 
 int report_campaign_add(Db *db, const ReportCampaignIn *in, int64_t *id, char *err, size_t errlen)
 {
-    if (!in->title || !*in->title) return fail(err, errlen, "Thiếu tên đợt báo cáo.");
+    if (!in->title || !*in->title) return wtx_fail(err, errlen, "Thiếu tên đợt báo cáo.");
     const char *kind = in->kind ? in->kind : "other";
     if (strcmp(kind, "half_year") && strcmp(kind, "year") && strcmp(kind, "final") && strcmp(kind, "other"))
-        return fail(err, errlen, "Loại đợt báo cáo không hợp lệ.");
-    if (in->period_from <= 0 || in->period_to < in->period_from) return fail(err, errlen, "Kỳ báo cáo không hợp lệ.");
-    if (in->deadline < in->period_from) return fail(err, errlen, "Hạn nộp phải sau ngày bắt đầu kỳ báo cáo.");
+        return wtx_fail(err, errlen, "Loại đợt báo cáo không hợp lệ.");
+    if (in->period_from <= 0 || in->period_to < in->period_from) return wtx_fail(err, errlen, "Kỳ báo cáo không hợp lệ.");
+    if (in->deadline < in->period_from) return wtx_fail(err, errlen, "Hạn nộp phải sau ngày bắt đầu kỳ báo cáo.");
     if (db_int(db, 0, "SELECT COUNT(*) FROM report_template_versions v JOIN report_templates t ON t.id = v.template_id"
                       " WHERE v.id = ?1 AND t.council_id = ?2", "ll", in->version_id, in->council_id) != 1)
-        return fail(err, errlen, "Mẫu báo cáo không thuộc Hội đồng nhân dân mở đợt báo cáo.");
+        return wtx_fail(err, errlen, "Mẫu báo cáo không thuộc Hội đồng nhân dân mở đợt báo cáo.");
     int64_t have = db_int(db, 0, "SELECT id FROM report_campaigns WHERE council_id = ?1 AND title = ?2", "lt",
                           in->council_id, in->title);
     if (have > 0) { *id = have; return 0; }
@@ -155,7 +121,7 @@ int report_campaign_add(Db *db, const ReportCampaignIn *in, int64_t *id, char *e
                     " opened_at, is_sample) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", "llttllll" "i",
                 in->council_id, in->version_id, in->title, kind, in->period_from, in->period_to + DAY, in->deadline,
                 in->now, in->sample) != DB_OK)
-        return dberr(db, err, errlen);
+        return wtx_dberr(db, err, errlen);
     *id = db_last_id(db);
     return 0;
 }
@@ -163,15 +129,15 @@ int report_campaign_add(Db *db, const ReportCampaignIn *in, int64_t *id, char *e
 int report_target_add(Db *db, int64_t campaign_id, int64_t council_id, char *err, size_t errlen)
 {
     int64_t owner = db_int(db, 0, "SELECT council_id FROM report_campaigns WHERE id = ?1", "l", campaign_id);
-    if (owner <= 0) return fail(err, errlen, "Không có đợt báo cáo này.");
+    if (owner <= 0) return wtx_fail(err, errlen, "Không có đợt báo cáo này.");
     if (!is_ancestor_council(db, owner, council_id))
-        return fail(err, errlen, "Chỉ gửi đợt báo cáo tới Hội đồng nhân dân cấp dưới.");
+        return wtx_fail(err, errlen, "Chỉ gửi đợt báo cáo tới Hội đồng nhân dân cấp dưới.");
     if (db_int(db, 0, "SELECT COUNT(*) FROM report_targets WHERE campaign_id = ?1 AND council_id = ?2", "ll",
                campaign_id, council_id) > 0)
         return 0;
     if (db_exec(db, "INSERT INTO report_targets (campaign_id, council_id) VALUES (?1, ?2)", "ll", campaign_id,
                 council_id) != DB_OK)
-        return dberr(db, err, errlen);
+        return wtx_dberr(db, err, errlen);
     return 0;
 }
 
@@ -321,16 +287,16 @@ int report_save(Db *db, int64_t campaign_id, int64_t council_id, const ReportVal
     int ret = -1, own = 0;
     if (db_int(db, 0, "SELECT COUNT(*) FROM report_targets WHERE campaign_id = ?1 AND council_id = ?2", "ll",
                campaign_id, council_id) != 1) {
-        fail(err, errlen, "Đợt báo cáo này không gửi tới Hội đồng nhân dân này.");
+        wtx_fail(err, errlen, "Đợt báo cáo này không gửi tới Hội đồng nhân dân này.");
         goto out;
     }
     int64_t campaign_version = db_int(db, 0, "SELECT version_id FROM report_campaigns WHERE id = ?1", "l", campaign_id);
     int64_t period_end = db_int(db, 0, "SELECT period_to FROM report_campaigns WHERE id = ?1", "l", campaign_id);
     ReportState s;
-    if (report_state(db, campaign_id, council_id, vn_day_start(now), &s) != 0) { dberr(db, err, errlen); goto out; }
-    if (s.status == RS_SUBMITTED) { fail(err, errlen, "Báo cáo đã nộp và đang chờ cấp trên xem xét: không sửa được lúc này."); goto out; }
+    if (report_state(db, campaign_id, council_id, vn_day_start(now), &s) != 0) { wtx_dberr(db, err, errlen); goto out; }
+    if (s.status == RS_SUBMITTED) { wtx_fail(err, errlen, "Báo cáo đã nộp và đang chờ cấp trên xem xét: không sửa được lúc này."); goto out; }
     if (s.status == RS_ACCEPTED) {
-        fail(err, errlen, "Báo cáo (phiên bản %d) đã được chấp nhận và không sửa được nữa; muốn điều chỉnh, hãy tạo phiên bản mới.", s.version);
+        wtx_fail(err, errlen, "Báo cáo (phiên bản %d) đã được chấp nhận và không sửa được nữa; muốn điều chỉnh, hãy tạo phiên bản mới.", s.version);
         goto out;
     }
     if (s.id && expect_revision != s.revision) {
@@ -338,17 +304,17 @@ int report_save(Db *db, int64_t campaign_id, int64_t council_id, const ReportVal
         Buf when;
         buf_init(&when, a);
         vn_datetime(&when, s.updated_at);
-        fail(err, errlen, "Bản nháp vừa được %s lưu lúc %s, sau khi bạn mở trang: nội dung bạn nhập chưa được ghi "
+        wtx_fail(err, errlen, "Bản nháp vừa được %s lưu lúc %s, sau khi bạn mở trang: nội dung bạn nhập chưa được ghi "
              "(vẫn còn ở dưới). Hãy mở lại trang để xem bản mới rồi nhập lại phần của bạn.",
              who && *who ? who : "người khác", buf_str(&when));
         ret = -2;
         goto out;
     }
-    if (!s.id && expect_revision != 0) { fail(err, errlen, "Báo cáo không còn như lúc bạn mở trang; hãy mở lại trang."); ret = -2; goto out; }
+    if (!s.id && expect_revision != 0) { wtx_fail(err, errlen, "Báo cáo không còn như lúc bạn mở trang; hãy mở lại trang."); ret = -2; goto out; }
     int64_t tv = s.id ? s.template_version_id : campaign_version;
     int nf;
     FieldRow *f = fields_of(db, a, tv, &nf);
-    if (nf <= 0) { fail(err, errlen, "Mẫu báo cáo không có trường nào."); goto out; }
+    if (nf <= 0) { wtx_fail(err, errlen, "Mẫu báo cáo không có trường nào."); goto out; }
     /* validate every value before writing any */
     double *num = arena_alloc(a, (size_t)nf * sizeof *num);
     const char **txt = arena_alloc(a, (size_t)nf * sizeof *txt);
@@ -361,28 +327,28 @@ int report_save(Db *db, int64_t campaign_id, int64_t council_id, const ReportVal
         has[i] = v && *v;
         txt[i] = NULL, num[i] = 0, pre[i] = 0;
         if (!has[i]) {
-            if (submit && f[i].required) { fail(err, errlen, "Chưa điền “%s” (bắt buộc khi nộp).", f[i].label); goto out; }
+            if (submit && f[i].required) { wtx_fail(err, errlen, "Chưa điền “%s” (bắt buộc khi nộp).", f[i].label); goto out; }
             continue;
         }
         if (f[i].kind == RF_NUMBER) {
             if (report_parse_number(v, &num[i]) != 0 || num[i] < 0) {
-                fail(err, errlen, "“%s” phải là một số không âm, ví dụ 12 hoặc 4,5 (bạn nhập “%s”).", f[i].label, v);
+                wtx_fail(err, errlen, "“%s” phải là một số không âm, ví dụ 12 hoặc 4,5 (bạn nhập “%s”).", f[i].label, v);
                 goto out;
             }
             double pv;
             if (*f[i].prefill && report_prefill(db, council_id, f[i].prefill, pday, &pv) == 0) pre[i] = fabs(pv - num[i]) < 1e-9;
         } else if (f[i].kind == RF_YESNO) {
-            if (strcmp(v, "1") && strcmp(v, "0")) { fail(err, errlen, "“%s”: hãy chọn Có hoặc Không.", f[i].label); goto out; }
+            if (strcmp(v, "1") && strcmp(v, "0")) { wtx_fail(err, errlen, "“%s”: hãy chọn Có hoặc Không.", f[i].label); goto out; }
             num[i] = v[0] == '1';
         } else if (f[i].kind == RF_CHOICE) {
-            if (!choice_ok(f[i].choices, v)) { fail(err, errlen, "“%s”: lựa chọn “%s” không có trong danh sách.", f[i].label, v); goto out; }
+            if (!choice_ok(f[i].choices, v)) { wtx_fail(err, errlen, "“%s”: lựa chọn “%s” không có trong danh sách.", f[i].label, v); goto out; }
             txt[i] = v;
         } else {
-            if (strlen(v) > TEXT_MAX) { fail(err, errlen, "“%s” quá dài (tối đa %d ký tự).", f[i].label, TEXT_MAX); goto out; }
+            if (strlen(v) > TEXT_MAX) { wtx_fail(err, errlen, "“%s” quá dài (tối đa %d ký tự).", f[i].label, TEXT_MAX); goto out; }
             txt[i] = v;
         }
     }
-    if (tx_begin(db, &own, err, errlen)) goto out;
+    if (wtx_begin(db, &own, err, errlen)) goto out;
     int ok = 1;
     int64_t rid = s.id;
     if (!rid) {
@@ -410,8 +376,8 @@ int report_save(Db *db, int64_t campaign_id, int64_t council_id, const ReportVal
     }
     if (ok && submit)
         ok = db_exec(db, "UPDATE reports SET status = 'submitted', submitted_at = ?2 WHERE id = ?1", "ll", rid, now) == DB_OK;
-    if (!ok) dberr(db, err, errlen);
-    ret = tx_end(db, own, ok, err, errlen);
+    if (!ok) wtx_dberr(db, err, errlen);
+    ret = wtx_end(db, own, ok, err, errlen);
     if (ret == 0 && report_id) *report_id = rid;
 out:
     arena_free(a);
@@ -425,17 +391,17 @@ int report_decide(Db *db, int64_t report_id, int accept, const char *comment, co
     int ret = -1;
     char *st = db_text(db, a, "SELECT status FROM reports WHERE id = ?1", "l", report_id);
     char *c = comment ? vn_clean(a, comment) : NULL;
-    if (!st) fail(err, errlen, "Không có báo cáo này.");
+    if (!st) wtx_fail(err, errlen, "Không có báo cáo này.");
     else if (report_status_code(st) != RS_SUBMITTED)
-        fail(err, errlen, "Chỉ xem xét được báo cáo đã nộp (báo cáo đang ở trạng thái “%s”).",
+        wtx_fail(err, errlen, "Chỉ xem xét được báo cáo đã nộp (báo cáo đang ở trạng thái “%s”).",
              report_status_label(report_status_code(st)));
-    else if (!accept && (!c || !*c)) fail(err, errlen, "Trả lại báo cáo cần ghi rõ nội dung cần sửa.");
-    else if (c && strlen(c) > TEXT_MAX) fail(err, errlen, "Ý kiến quá dài.");
+    else if (!accept && (!c || !*c)) wtx_fail(err, errlen, "Trả lại báo cáo cần ghi rõ nội dung cần sửa.");
+    else if (c && strlen(c) > TEXT_MAX) wtx_fail(err, errlen, "Ý kiến quá dài.");
     else if (db_exec(db, "UPDATE reports SET status = ?2, decided_at = ?3, decided_by = ?4, review_comment = ?5"
                          " WHERE id = ?1 AND status = 'submitted'", "ltltt", report_id, accept ? "accepted" : "returned",
                      now, user ? user : "", c ? c : "") != DB_OK)
-        dberr(db, err, errlen);
-    else if (db_changes(db) != 1) fail(err, errlen, "Báo cáo vừa được người khác xem xét.");
+        wtx_dberr(db, err, errlen);
+    else if (db_changes(db) != 1) wtx_fail(err, errlen, "Báo cáo vừa được người khác xem xét.");
     else ret = 0;
     arena_free(a);
     return ret;
@@ -445,10 +411,10 @@ int report_new_version(Db *db, int64_t campaign_id, int64_t council_id, const ch
                        int64_t *report_id, char *err, size_t errlen)
 {
     ReportState s;
-    if (report_state(db, campaign_id, council_id, vn_day_start(now), &s) != 0) return dberr(db, err, errlen);
-    if (s.status != RS_ACCEPTED) return fail(err, errlen, "Chỉ tạo phiên bản mới sau khi báo cáo đã được chấp nhận.");
+    if (report_state(db, campaign_id, council_id, vn_day_start(now), &s) != 0) return wtx_dberr(db, err, errlen);
+    if (s.status != RS_ACCEPTED) return wtx_fail(err, errlen, "Chỉ tạo phiên bản mới sau khi báo cáo đã được chấp nhận.");
     int own;
-    if (tx_begin(db, &own, err, errlen)) return -1;
+    if (wtx_begin(db, &own, err, errlen)) return -1;
     int64_t tv = db_int(db, 0, "SELECT version_id FROM report_campaigns WHERE id = ?1", "l", campaign_id);
     int ok = db_exec(db, "INSERT INTO reports (campaign_id, council_id, version, template_version_id, status, revision,"
                          " created_at, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, 'draft', 1, ?5, ?5, ?6)", "llillt",
@@ -462,8 +428,8 @@ int report_new_version(Db *db, int64_t campaign_id, int64_t council_id, const ch
                          " JOIN report_fields of ON of.id = v.field_id"
                          " JOIN report_fields nf ON nf.version_id = ?3 AND nf.code = of.code AND nf.kind = of.kind"
                          " WHERE v.report_id = ?2", "lll", rid, s.id, tv) == DB_OK;
-    if (!ok) dberr(db, err, errlen);
-    if (tx_end(db, own, ok, err, errlen) != 0) return -1;
+    if (!ok) wtx_dberr(db, err, errlen);
+    if (wtx_end(db, own, ok, err, errlen) != 0) return -1;
     if (report_id) *report_id = rid;
     return 0;
 }
