@@ -334,9 +334,7 @@ TEST(test_export_imports_back_as_nothing_new)
 
 static int setup(void)
 {
-    char path[400], err[256];
-    snprintf(path, sizeof path, "%s/hoidong.db", srv.dir);
-    db = db_open(path, 0, err, sizeof err);
+    db = ts_db(&srv);
     if (!db) return -1;
     const char *cur = "SELECT c.id FROM councils c JOIN units u ON u.id = c.unit_id WHERE u.slug = ?1"
                       " AND c.valid_to IS NULL";
@@ -356,10 +354,7 @@ static int setup(void)
     struct tm tm;
     gmtime_r(&vn, &tm);
     snprintf(term_first_day, sizeof term_first_day, "%d/%d/%d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
-    setenv("HOIDONG_PASSWORD", STAFF_PASSWORD, 1);
-    int rc = ts_cmd(&srv, NULL, "user add bd.bientap editor 'Biên tập Ba Đình' --council phuong-ba-dinh");
-    rc |= ts_cmd(&srv, NULL, "user add tp.xemxet reviewer 'Xem xét' --council thanh-pho-ha-noi");
-    unsetenv("HOIDONG_PASSWORD");
+    int rc = ts_council_staff(&srv, STAFF_PASSWORD);
     return rc == 0 ? 0 : -1;
 }
 

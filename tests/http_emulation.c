@@ -162,9 +162,7 @@ TEST(test_approve_freezes_and_publishes)
 
 static int setup(void)
 {
-    char path[400], err[256];
-    snprintf(path, sizeof path, "%s/hoidong.db", srv.dir);
-    db = db_open(path, 0, err, sizeof err);
+    db = ts_db(&srv);
     if (!db) return -1;
     const char *cur = "SELECT c.id FROM councils c JOIN units u ON u.id = c.unit_id WHERE u.slug = ?1 AND c.valid_to IS NULL";
     city = db_int(db, 0, cur, "t", "thanh-pho-ha-noi");
@@ -176,11 +174,7 @@ static int setup(void)
         fprintf(stderr, "http_emulation: demo ids missing\n");
         return -1;
     }
-    setenv("HOIDONG_PASSWORD", STAFF_PASSWORD, 1);
-    int rc = ts_cmd(&srv, NULL, "user add bd.bientap editor 'Biên tập Ba Đình' --council phuong-ba-dinh");
-    rc |= ts_cmd(&srv, NULL, "user add tp.bientap editor 'Biên tập Thành phố' --council thanh-pho-ha-noi");
-    rc |= ts_cmd(&srv, NULL, "user add tp.xemxet reviewer 'Xem xét' --council thanh-pho-ha-noi");
-    unsetenv("HOIDONG_PASSWORD");
+    int rc = ts_council_staff(&srv, STAFF_PASSWORD);
     rc |= ts_clock_set(&srv, 1796443200);
     return rc == 0 ? 0 : -1;
 }

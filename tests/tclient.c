@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "db.h"
 #include "tclient.h"
 
 static const char *bin(void)
@@ -450,4 +451,28 @@ int tc_file_has(const char *path, const char *needle)
     int found = memmem(b, n, needle, strlen(needle)) != NULL;
     free(b);
     return found;
+}
+
+int ts_council_staff(TServer *s, const char *password)
+{
+    static const char *const accounts[] = {
+        "user add bd.bientap editor 'Biên tập Ba Đình' --council phuong-ba-dinh",
+        "user add bd.bientap2 editor 'Biên tập Ba Đình 2' --council phuong-ba-dinh",
+        "user add tp.bientap editor 'Biên tập Thành phố' --council thanh-pho-ha-noi",
+        "user add tp.xemxet reviewer 'Xem xét' --council thanh-pho-ha-noi",
+    };
+    setenv("HOIDONG_PASSWORD", password, 1);
+    int rc = 0;
+    for (size_t i = 0; i < sizeof accounts / sizeof accounts[0]; i++) rc |= ts_cmd(s, NULL, accounts[i]);
+    unsetenv("HOIDONG_PASSWORD");
+    return rc == 0 ? 0 : -1;
+}
+
+struct Db *ts_db(TServer *s)
+{
+    char path[400], err[256];
+    snprintf(path, sizeof path, "%s/hoidong.db", s->dir);
+    Db *db = db_open(path, 0, err, sizeof err);
+    if (!db) fprintf(stderr, "ts_db: %s\n", err);
+    return db;
 }

@@ -60,6 +60,13 @@ int64_t ts_vn_noon_today(void);
 /* Kill with SIGKILL and restart on the same port and files (crash tests). */
 int ts_restart_kill(TServer *s);
 
+/* The council tests' staff, all with `password`: bd.bientap and bd.bientap2
+ * (editors of phường Ba Đình), tp.bientap (editor of the city), tp.xemxet
+ * (reviewer of the city).  0 or -1. */
+int ts_council_staff(TServer *s, const char *password);
+/* The server's database opened beside it (ids and checks); NULL on error. */
+struct Db *ts_db(TServer *s);
+
 TClient *tc_new(TServer *s);
 void tc_free(TClient *c);
 /* Requests. The returned TResp is owned by the client and valid until the next request. */
