@@ -48,6 +48,8 @@ const Route routes[] = {
     {"POST", "/quan-tri/hoi-dong/:council/bao-cao/:id/luu", page_admin_report_save, ROLE_EDITOR, ROUTE_COUNCIL},
     {"POST", "/quan-tri/hoi-dong/:council/bao-cao/:id/phien-ban-moi", page_admin_report_new_version, ROLE_EDITOR, ROUTE_COUNCIL},
     {"POST", "/quan-tri/hoi-dong/:council/dot-bao-cao/mo", page_admin_campaign_open, ROLE_EDITOR, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/mau-bao-cao", page_admin_template_save, ROLE_EDITOR, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/thi-dua/moi", page_admin_emulation_add, ROLE_EDITOR, ROUTE_COUNCIL},
     /* the emulation ranking (page_emulation.c, issue 9) */
     {"GET",  "/quan-tri/hoi-dong/:council/thi-dua/:id", page_admin_emulation, ROLE_REVIEWER, ROUTE_COUNCIL},
     {"POST", "/quan-tri/hoi-dong/:council/thi-dua/:id/diem", page_admin_emulation_score, ROLE_EDITOR, ROUTE_COUNCIL},

@@ -61,6 +61,8 @@ int page_admin_report_save(Req *r);
 int page_admin_report_new_version(Req *r);
 int page_admin_campaign(Req *r);
 int page_admin_campaign_open(Req *r);
+int page_admin_template_save(Req *r);
+int page_admin_emulation_add(Req *r);
 int page_admin_campaign_export(Req *r);
 int page_admin_campaign_report(Req *r);
 int page_admin_campaign_decide(Req *r);

@@ -88,6 +88,8 @@ static const char *action_label(const char *action)
         {"report.accept", "Chấp nhận báo cáo"},
         {"report.new_version", "Tạo phiên bản báo cáo mới"},
         {"report.campaign_open", "Mở đợt báo cáo"},
+        {"report.template", "Lưu mẫu báo cáo"},
+        {"emulation.round", "Tạo đợt thi đua"},
         {"emulation.score", "Chấm điểm thi đua"},
         {"emulation.approve", "Phê duyệt kết quả thi đua"},
         {"demo.load", "Nạp dữ liệu mẫu"},

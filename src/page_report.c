@@ -25,6 +25,7 @@
 
 #include "config.h"
 #include "content.h"
+#include "emulation.h"
 #include "db.h"
 #include "http.h"
 #include "layout.h"
@@ -223,6 +224,27 @@ static int reports_render(Req *r, int status, const char *error, int typed, cons
     if (rc != DB_DONE) return reply_error(r, 500, NULL);
     val_set(ctx, "rounds", rounds);
     val_set_bool(ctx, "has_rounds", val_len(rounds) > 0);
+    /* the definition forms (templates, emulation rounds): what was typed comes back */
+    val_set_bool(ctx, "can_define", r->council_scope == STAFF_WRITE && below > 0);
+    val_set_str(ctx, "template_action", arena_printf(a, "%s/mau-bao-cao", base));
+    val_set_str(ctx, "round_action", arena_printf(a, "%s/thi-dua/moi", base));
+    Val *def = val_map(a);
+    static const char *const dkeys[] = {"tpl_name", "tpl_fields", "round_title", "round_year", "round_criteria"};
+    for (int i = 0; i < 5; i++) val_set_str(def, dkeys[i], typed ? page_echo(a, req_form(r, dkeys[i])) : "");
+    val_set(ctx, "def", def);
+    Val *camps = val_list(a);
+    st = db_prepare(r->db, "SELECT id, title FROM report_campaigns WHERE council_id = ?1 ORDER BY deadline DESC, id");
+    if (!st) return reply_error(r, 500, NULL);
+    db_bind_int(st, 1, r->council_id);
+    while ((rc = db_step(st)) == DB_ROW) {
+        Val *m = val_map(a);
+        val_set_int(m, "value", db_col_int(st, 0));
+        val_set_str(m, "label", db_col_dup(st, 1, a));
+        val_push(camps, m);
+    }
+    db_done(st);
+    if (rc != DB_DONE) return reply_error(r, 500, NULL);
+    val_set(ctx, "campaign_options", camps);
     val_set(ctx, "crumbs", val_list(a));
     val_push(val_get(ctx, "crumbs"), page_crumb(a, "Hội đồng nhân dân", "/quan-tri/hoi-dong"));
     val_push(val_get(ctx, "crumbs"), page_crumb(a, name ? name : "Hội đồng nhân dân", base));
@@ -233,7 +255,8 @@ static int reports_render(Req *r, int status, const char *error, int typed, cons
 int page_admin_reports(Req *r)
 {
     const char *ok = req_query(r, "ok");
-    return reports_render(r, 200, NULL, 0, ok && !strcmp(ok, "mo") ? "Đã mở đợt báo cáo." : NULL);
+    return reports_render(r, 200, NULL, 0, !ok ? NULL : !strcmp(ok, "mo") ? "Đã mở đợt báo cáo."
+                                        : !strcmp(ok, "mau") ? "Đã lưu mẫu báo cáo (phiên bản mới)." : NULL);
 }
 
 /* A form day; 0 ok, -1 bad or empty. */
@@ -897,4 +920,116 @@ int report_reminders(Req *r, int64_t council, Val *ctx)
     val_set_int(ctx, "waiting_review", waiting);
     val_set_str(ctx, "reports_url", arena_printf(a, "/quan-tri/hoi-dong/%lld/bao-cao", (long long)council));
     return 0;
+}
+
+/* ------------------------------------------------------------ definitions as text */
+
+/* Split one line of a definition on '|' into at most max trimmed cells. */
+static int cells_of(Arena *a, char *line, const char **cell, int max)
+{
+    int n = 0;
+    char *p = line;
+    while (n < max) {
+        char *bar = strchr(p, '|');
+        if (bar) *bar = 0;
+        char *c = vn_clean(a, p);
+        cell[n++] = c ? c : "";
+        if (!bar) break;
+        p = bar + 1;
+    }
+    for (int i = n; i < max; i++) cell[i] = "";
+    return n;
+}
+
+/* POST /quan-tri/hoi-dong/:council/mau-bao-cao [editor; ROUTE_COUNCIL]
+ * Form: tpl_name, tpl_fields: one field a line,
+ *   code | label | number|yesno|choice|text | unit | choices (;) | prefill | bắt buộc
+ * A name already used by this council gives the template its next version
+ * (reports already begun keep the version they were filled with). */
+int page_admin_template_save(Req *r)
+{
+    Arena *a = r->arena;
+    const char *name = req_form(r, "tpl_name"), *text = req_form(r, "tpl_fields");
+    char *nm = name ? vn_clean(a, name) : NULL;
+    if (!nm || !*nm) return reports_render(r, 400, "Thiếu tên mẫu báo cáo.", 1, NULL);
+    ReportFieldIn f[200];
+    int n = 0, line_no = 0;
+    char *copy = arena_strdup(a, text ? text : "");
+    for (char *line = copy, *next; line; line = next) {
+        next = strchr(line, '\n');
+        if (next) *next++ = 0;
+        line_no++;
+        const char *c[7], *clean = vn_clean(a, line);
+        if (!clean) return reports_render(r, 400, arena_printf(a, "Dòng %d: không phải văn bản UTF-8.", line_no), 1, NULL);
+        if (!*clean) continue;
+        if (n == 200) return reports_render(r, 400, "Mẫu báo cáo có quá 200 trường.", 1, NULL);
+        if (cells_of(a, line, c, 7) < 3)
+            return reports_render(r, 400, arena_printf(a, "Dòng %d: cần ít nhất mã | tên | loại.", line_no), 1, NULL);
+        char *choices = arena_strdup(a, c[4]);
+        for (char *p = choices; *p; p++) if (*p == ';') *p = '\n';
+        f[n++] = (ReportFieldIn){c[0], c[1], c[2], c[3], choices, c[5], *c[6] != 0};
+    }
+    char err[512];
+    int64_t tpl = 0, ver = 0;
+    if (db_begin(r->db) != DB_OK) return reply_error(r, 503, NULL);
+    if (report_template_add(r->db, r->council_id, nm, 0, &tpl, err, sizeof err) != 0
+        || report_template_version_add(r->db, tpl, f, n, r->now, &ver, err, sizeof err) != 0) {
+        db_rollback(r->db);
+        return reports_render(r, 400, arena_strdup(a, err), 1, NULL);
+    }
+    if (audit_council(r->db, r->user->id, r->user->username, r->now, r->council_id, "report.template", "template", tpl, nm) != 0
+        || db_commit(r->db) != DB_OK) {
+        db_rollback(r->db);
+        return reply_error(r, 503, NULL);
+    }
+    return reply_redirect(r, arena_printf(a, "%s/bao-cao?ok=mau", base_url(r)));
+}
+
+/* POST /quan-tri/hoi-dong/:council/thi-dua/moi [editor; ROUTE_COUNCIL]
+ * Form: round_title, round_year, campaign (0 none), round_criteria: one a line,
+ *   label | points | report_on_time|report_ratio|report_relative|task_progress|manual | field_a | field_b */
+int page_admin_emulation_add(Req *r)
+{
+    Arena *a = r->arena;
+    const char *title = req_form(r, "round_title");
+    char *t = title ? vn_clean(a, title) : NULL;
+    int64_t year = req_int(r, "round_year", 0, 2000, 2100), campaign = req_int(r, "campaign", 0, 0, INT64_MAX);
+    if (year <= 0) return reports_render(r, 400, "Năm thi đua không hợp lệ (ví dụ 2026).", 1, NULL);
+    if (t && *t && db_int(r->db, 0, "SELECT COUNT(*) FROM emulation_rounds WHERE council_id = ?1 AND year = ?2 AND title = ?3",
+                          "llt", r->council_id, year, t) > 0)
+        return reports_render(r, 400, "Đã có đợt thi đua cùng tên trong năm này.", 1, NULL);
+    char err[512];
+    int64_t round = 0;
+    if (db_begin(r->db) != DB_OK) return reply_error(r, 503, NULL);
+    if (emu_round_add(r->db, r->council_id, (int)year, t, campaign, 0, &round, err, sizeof err) != 0) goto refused;
+    int line_no = 0, n = 0;
+    char *copy = arena_strdup(a, req_form(r, "round_criteria") ? req_form(r, "round_criteria") : "");
+    for (char *line = copy, *next; line; line = next) {
+        next = strchr(line, '\n');
+        if (next) *next++ = 0;
+        line_no++;
+        const char *c[5], *clean = vn_clean(a, line);
+        if (!clean) { snprintf(err, sizeof err, "Dòng %d: không phải văn bản UTF-8.", line_no); goto refused; }
+        if (!*clean) continue;
+        double pts = 0;
+        if (cells_of(a, line, c, 5) < 3 || report_parse_number(c[1], &pts) != 0) {
+            snprintf(err, sizeof err, "Dòng %d: cần tên | số điểm | cách chấm.", line_no);
+            goto refused;
+        }
+        char e2[400];
+        if (emu_criterion_add(r->db, round, ++n, c[0], pts, c[2], c[3], c[4], e2, sizeof e2) != 0) {
+            snprintf(err, sizeof err, "Dòng %d: %s", line_no, e2);
+            goto refused;
+        }
+    }
+    if (n == 0) { snprintf(err, sizeof err, "Đợt thi đua cần ít nhất một tiêu chí."); goto refused; }
+    if (audit_council(r->db, r->user->id, r->user->username, r->now, r->council_id, "emulation.round", "round", round, t) != 0
+        || db_commit(r->db) != DB_OK) {
+        db_rollback(r->db);
+        return reply_error(r, 503, NULL);
+    }
+    return reply_redirect(r, arena_printf(a, "%s/thi-dua/%lld", base_url(r), (long long)round));
+refused:
+    db_rollback(r->db);
+    return reports_render(r, 400, arena_strdup(a, err), 1, NULL);
 }

@@ -303,6 +303,64 @@ TEST(test_city_opens_a_campaign)
     tc_free(b);
 }
 
+TEST(test_define_template_and_round)
+{
+    TClient *c = signed_in("tp.bientap");
+    const char *tpl = url("/quan-tri/hoi-dong/%lld/mau-bao-cao", city, 0);
+    int64_t before = db_int(db, -1, "SELECT COUNT(*) FROM report_fields", "");
+    TResp *res = tc_post(c, tpl, "csrf", c->csrf, "tpl_name", "Báo cáo giám sát",
+                         "tpl_fields", "so_giam_sat | Số cuộc giám sát | number | cuộc | | | x\n\nmuc_do | Mức độ | choice | | Tốt\n", NULL);
+    CHECK_INT(res->status, 400);
+    CHECK_CONTAINS(res->body, "cần ít nhất hai lựa chọn");
+    CHECK_CONTAINS(res->body, "so_giam_sat | Số cuộc giám sát");
+    res = tc_post(c, tpl, "csrf", c->csrf, "tpl_name", "Báo cáo giám sát", "tpl_fields", "Sai Mã | A | number\n", NULL);
+    CHECK_INT(res->status, 400);
+    CHECK_CONTAINS(res->body, "Mã trường “Sai Mã” không hợp lệ");
+    res = tc_post(c, tpl, "csrf", c->csrf, "tpl_name", "Báo cáo giám sát", "tpl_fields", "chỉ một ô\n", NULL);
+    CHECK_INT(res->status, 400);
+    CHECK_CONTAINS(res->body, "Dòng 1: cần ít nhất mã | tên | loại");
+    CHECK_INT(db_int(db, -1, "SELECT COUNT(*) FROM report_fields", ""), before);
+    res = tc_post(c, tpl, "csrf", c->csrf, "tpl_name", "Báo cáo giám sát",
+                  "tpl_fields", "so_giam_sat | Số cuộc giám sát | number | cuộc | | | x\n\nmuc_do | Mức độ | choice | | Tốt;Khá;Chưa đạt\n"
+                                "so_dai_bieu | Số đại biểu | number | người | | delegates |\n", NULL);
+    CHECK_INT(res->status, 303);
+    CHECK_INT(db_int(db, -1, "SELECT COUNT(*) FROM report_fields", ""), before + 3);
+    CHECK_INT(db_int(db, -1, "SELECT required FROM report_fields WHERE code = 'so_giam_sat' ORDER BY id DESC LIMIT 1", ""), 1);
+    /* the same name again: its next version */
+    res = tc_post(c, tpl, "csrf", c->csrf, "tpl_name", "Báo cáo giám sát", "tpl_fields", "so_giam_sat | Số cuộc | number\n", NULL);
+    CHECK_INT(res->status, 303);
+    CHECK_INT(db_int(db, -1, "SELECT MAX(v.version) FROM report_template_versions v JOIN report_templates t ON t.id = v.template_id"
+                             " WHERE t.name = 'Báo cáo giám sát'", ""), 2);
+    /* an emulation round defined as text */
+    const char *round = url("/quan-tri/hoi-dong/%lld/thi-dua/moi", city, 0);
+    char camp[32];
+    snprintf(camp, sizeof camp, "%lld", (long long)year_campaign);
+    res = tc_post(c, round, "csrf", c->csrf, "round_title", "Thi đua thử", "round_year", "2026", "campaign", camp,
+                  "round_criteria", "Đúng hạn | 10 | report_on_time\nTỷ lệ | mười | report_ratio | a | b\n", NULL);
+    CHECK_INT(res->status, 400);
+    CHECK_CONTAINS(res->body, "Dòng 2: cần tên | số điểm | cách chấm");
+    CHECK_CONTAINS(res->body, "Tỷ lệ | mười");
+    res = tc_post(c, round, "csrf", c->csrf, "round_title", "Thi đua thử", "round_year", "2026", "campaign", camp,
+                  "round_criteria", "Đúng hạn | 10 | report_on_time\nTỷ lệ | 20 | report_ratio | so_kien_nghi_tra_loi\n", NULL);
+    CHECK_INT(res->status, 400);
+    CHECK_CONTAINS(res->body, "Dòng 2: Tiêu chí “Tỷ lệ” cần mã trường");
+    CHECK_INT(db_int(db, -1, "SELECT COUNT(*) FROM emulation_rounds WHERE title = 'Thi đua thử'", ""), 0);
+    res = tc_post(c, round, "csrf", c->csrf, "round_title", "Thi đua thử", "round_year", "2026", "campaign", camp,
+                  "round_criteria", "Đúng hạn | 10 | report_on_time\nĐánh giá | 7,5 | manual\n", NULL);
+    CHECK_INT(res->status, 303);
+    int64_t rid = db_int(db, 0, "SELECT id FROM emulation_rounds WHERE title = 'Thi đua thử'", "");
+    CHECK_INT(db_int(db, -1, "SELECT COUNT(*) FROM emulation_criteria WHERE round_id = ?1", "l", rid), 2);
+    res = tc_get(c, url("/quan-tri/hoi-dong/%lld/thi-dua/%lld", city, rid));
+    CHECK_INT(res->status, 200);
+    CHECK_CONTAINS(res->body, "Xếp hạng 126 Hội đồng nhân dân");
+    tc_free(c);
+    /* a commune cannot define the city's */
+    TClient *b = signed_in("bd.bientap");
+    res = tc_post(b, tpl, "csrf", b->csrf, "tpl_name", "X", "tpl_fields", "a | A | number\n", NULL);
+    CHECK_INT(res->status, 403);
+    tc_free(b);
+}
+
 TEST(test_scope)
 {
     TClient *c = signed_in("bd.bientap");
@@ -370,6 +428,7 @@ int main(void)
     RUN(test_two_editors_same_draft);
     RUN(test_city_board_and_decisions);
     RUN(test_city_opens_a_campaign);
+    RUN(test_define_template_and_round);
     RUN(test_scope);
     db_close(db);
     ts_stop(&srv);
