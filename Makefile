@@ -3,7 +3,7 @@
 # (normal build, then again under ASan+UBSan).  See README.md.
 
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 libsodium libcmark libutf8proc zlib gdlib jansson xlsxwriter libzip libxml-2.0
+PKGS    := libmicrohttpd sqlite3 libpq libsodium libcmark libutf8proc zlib gdlib jansson xlsxwriter libzip libxml-2.0
 TESTPKGS:= libcurl
 WARN    := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral -Wvla -Wpointer-arith
