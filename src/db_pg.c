@@ -200,9 +200,17 @@ static Db *pg_open(const char *path, char *err, size_t errlen)
     db->c = c;
     /* Session settings: UTF-8 text both ways; the lock wait of SQLite's
      * busy timeout; times are bound as unix seconds, so the time zone
-     * only matters for the server's own log. */
+     * only matters for the server's own log.  plan_cache_mode: a cached
+     * statement is planned again for each execution (it is still parsed
+     * once).  The generic plan PostgreSQL would otherwise settle on after
+     * five runs is costed with the statistics of that moment: a bulk
+     * import that starts on empty tables kept a sequential scan for the
+     * per-row lookup by folded name and took minutes for 100,000 rows
+     * (tests/unit_council_io.c) instead of seconds.  Planning these short
+     * statements costs less than the round trip. */
     if (exec_simple(db, "SET client_encoding = 'UTF8'; SET client_min_messages = warning; "
-                        "SET lock_timeout = '" PG_LOCK_TIMEOUT "'; SET TimeZone = 'UTC'") != DB_OK) {
+                        "SET lock_timeout = '" PG_LOCK_TIMEOUT "'; SET TimeZone = 'UTC'; "
+                        "SET plan_cache_mode = force_custom_plan") != DB_OK) {
         snprintf(err, errlen, "cannot set up the PostgreSQL session: %s", db->err);
         pg_close(&db->base);
         return NULL;
@@ -656,10 +664,12 @@ static int pg_bind_null(Stmt *st, int i)
  * 42P18 indeterminate_datatype ("could not determine data type of
  * parameter $1", e.g. `?1 IS NULL`), 42883 undefined_function (an
  * operator for the chosen types does not exist), 42725 ambiguous, 42804
- * datatype_mismatch. */
+ * datatype_mismatch; 42P08 ambiguous_parameter, which is what PostgreSQL 15
+ * answers for `?1 IS NULL OR status = ?1` with ?1 left to infer. */
 static int retry_state(const char *state)
 {
-    return state && (strcmp(state, "42P18") == 0 || strcmp(state, "42883") == 0 ||
+    return state && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0 ||
+                     strcmp(state, "42883") == 0 ||
                      strcmp(state, "42725") == 0 || strcmp(state, "42804") == 0);
 }
 
@@ -922,6 +932,11 @@ static int pg_begin(Db *d)
 static int pg_commit(Db *d)
 {
     PgDb *db = (PgDb *)d;
+    if (PQtransactionStatus(db->c) == PQTRANS_IDLE) {   /* PostgreSQL only warns; SQLite fails */
+        set_errmsg(db, "cannot commit - no transaction is active");
+        log_error("db: commit: %s", db->err);
+        return DB_ERROR;
+    }
     PGresult *res = PQexec(db->c, "COMMIT");
     ExecStatusType s = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     int rc = DB_OK;
@@ -1171,8 +1186,8 @@ static int pg_fts_put(Db *d, const char *kind, int64_t id, const char *title, co
  * tsquery counterpart; words are only ever taken from inside the double
  * quotes search.c wrote, split again by the index's word rule so a quoted
  * string can never carry tsquery syntax.  NULL when the expression holds
- * no word. */
-static const char *fts_to_tsquery(Arena *a, const char *e)
+ * no word.  whole: drop the prefix operator (the rank's second query). */
+static const char *fts_to_tsquery(Arena *a, const char *e, int whole)
 {
     Buf b;
     buf_init(&b, a);
@@ -1220,7 +1235,7 @@ static const char *fts_to_tsquery(Arena *a, const char *e)
                 if (*p == ' ') {
                     p++;
                     buf_puts(&b, " <-> ");
-                } else if (prefix) {
+                } else if (prefix && !whole) {
                     buf_puts(&b, ":*");
                 }
             }
@@ -1240,9 +1255,15 @@ static const char *fts_to_tsquery(Arena *a, const char *e)
  * tsvector, so ranking thousands of hits of a broad query is what costs).
  * ?1 now, ?2 match tsquery, ?3 kind ('' = all), ?4 category (0 = all),
  * ?5 from, ?6 to (0 = open), ?7 limit, ?8 offset, ?9 exact tsquery,
- * ?10 and ?11 the rid range [lo, hi).  Rank: ts_rank with weights
- * {D 0.1, C 0, B 0, A 1.0}, i.e. title ten times body as bm25's 10/1,
- * normalised by 1 + log(length) (bm25 normalises by length too). */
+ * ?10 and ?11 the rid range [lo, hi), ?12 the match with its trailing
+ * prefix reduced to the whole word.  Rank: ts_rank with weights {D 0.1,
+ * C 0, B 0, A 1.0}, i.e. title ten times body as bm25's 10/1, normalised
+ * by 1 + log(length) (bm25 normalises by length too), once for the match
+ * and once for ?12.  The second term is what FTS5 gets from the group
+ * ("dan" OR "dan" *): an entry with the complete word matches both
+ * phrases and bm25 ranks it above one with only a longer word (dân before
+ * Đảng); ts_rank scores a prefix hit like a whole one, so the whole-word
+ * query is ranked separately and added. */
 #define PG_FTS_POOL 250
 #define PG_SUB \
     "WITH RECURSIVE sub(id) AS (SELECT id FROM categories WHERE id = ?4" \
@@ -1262,7 +1283,8 @@ static const char *fts_to_tsquery(Arena *a, const char *e)
 #define PG_EXACT "(s.tsv_orig @@ ?9::tsquery)"
 #define PG_SELECT(exact) \
     PG_SUB "SELECT " PG_ISDOC ", s.ref, a.id, " exact " AS ex, " PG_DATE " AS dt" PG_FROM \
-    " ORDER BY ex DESC, ts_rank('{0.1, 0, 0, 1.0}', s.tsv, ?2::tsquery, 1) DESC, dt DESC, s.rid DESC" \
+    " ORDER BY ex DESC, ts_rank('{0.1, 0, 0, 1.0}', s.tsv, ?2::tsquery, 1)" \
+    " + ts_rank('{0.1, 0, 0, 1.0}', s.tsv, ?12::tsquery, 1) DESC, dt DESC, s.rid DESC" \
     " LIMIT ?7 OFFSET ?8"
 #define PG_SELECT_OLD(exact) \
     PG_SUB "SELECT " PG_ISDOC ", s.ref, a.id, " exact ", " PG_DATE PG_FROM \
@@ -1287,13 +1309,15 @@ static int fts_bind(Stmt *st, const char *match, const char *exact, const DbFtsF
     return 0;
 }
 
-static int fts_page(Db *d, const char *sql, const char *match, const char *exact,
+/* Run one page statement; whole (the ranked statements' ?12) or NULL. */
+static int fts_page(Db *d, const char *sql, const char *match, const char *whole, const char *exact,
                     const DbFtsFilter *g, int64_t lo, int64_t hi, DbFtsHit *hits, int *n)
 {
     int with_exact = exact != NULL;
     Stmt *st = db_prepare(d, sql);
     if (!st) return -1;
-    if (fts_bind(st, match, exact, g, lo, hi, 1, with_exact) != 0) {
+    if (fts_bind(st, match, exact, g, lo, hi, 1, with_exact) != 0 ||
+        (whole && db_bind_text(st, 12, whole) != 0)) {
         db_done(st);
         return -1;
     }
@@ -1318,8 +1342,9 @@ static int pg_fts_search(Db *d, const char *match_e, const char *exact_e, const 
     *total = 0;
     if (f->limit == 0) return 0;
     Arena *a = arena_new();
-    const char *match = fts_to_tsquery(a, match_e);
-    const char *exact = exact_e && *exact_e ? fts_to_tsquery(a, exact_e) : NULL;
+    const char *match = fts_to_tsquery(a, match_e, 0);
+    const char *whole = fts_to_tsquery(a, match_e, 1);
+    const char *exact = exact_e && *exact_e ? fts_to_tsquery(a, exact_e, 0) : NULL;
     int result = -1;
     if (!match) {   /* no word: nothing can match (search_parse never sends this) */
         result = 0;
@@ -1346,8 +1371,8 @@ static int pg_fts_search(Db *d, const char *match_e, const char *exact_e, const 
     if (pool < 0 || f->offset < pool) {
         DbFtsFilter g = *f;
         if (pool >= 0 && g.offset + g.limit > pool) g.limit = (int)(pool - g.offset);
-        if (fts_page(d, exact ? sql_pg_exact : sql_pg_plain, match, exact, &g, bound, INT64_MAX,
-                     hits, &n) != 0)
+        if (fts_page(d, exact ? sql_pg_exact : sql_pg_plain, match, whole, exact, &g, bound,
+                     INT64_MAX, hits, &n) != 0)
             goto out;
     }
     if (pool >= 0 && n < f->limit) {
@@ -1355,8 +1380,8 @@ static int pg_fts_search(Db *d, const char *match_e, const char *exact_e, const 
         g.offset = f->offset > pool ? f->offset - pool : 0;
         g.limit = f->limit - n;
         int m = 0;
-        if (fts_page(d, exact ? sql_pg_old_exact : sql_pg_old_plain, match, exact, &g, 0, bound,
-                     hits + n, &m) != 0)
+        if (fts_page(d, exact ? sql_pg_old_exact : sql_pg_old_plain, match, NULL, exact, &g, 0,
+                     bound, hits + n, &m) != 0)
             goto out;
         n += m;
     }
