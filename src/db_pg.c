@@ -1186,8 +1186,9 @@ static int pg_fts_put(Db *d, const char *kind, int64_t id, const char *title, co
  * tsquery counterpart; words are only ever taken from inside the double
  * quotes search.c wrote, split again by the index's word rule so a quoted
  * string can never carry tsquery syntax.  NULL when the expression holds
- * no word.  whole: drop the prefix operator (the rank's second query). */
-static const char *fts_to_tsquery(Arena *a, const char *e, int whole)
+ * no word.  prefix_only: only the word of the trailing prefix, whole (no
+ * :*), for the rank's second term; NULL when there is no prefix. */
+static const char *fts_to_tsquery(Arena *a, const char *e, int prefix_only)
 {
     Buf b;
     buf_init(&b, a);
@@ -1221,6 +1222,12 @@ static const char *fts_to_tsquery(Arena *a, const char *e, int whole)
             while (*t == ' ') t++;
             if (*t == '*') { prefix = 1; s = t + 1; }
             if (!*w) return NULL;   /* cannot happen: search.c writes words only */
+            if (prefix_only) {
+                if (!prefix || strchr(w, ' ')) continue;
+                buf_reset(&b);
+                buf_printf(&b, "'%s'", w);   /* word characters only: nothing to escape */
+                return buf_str(&b);
+            }
             buf_putc(&b, '(');
             for (const char *p = w; *p;) {
                 size_t n = strcspn(p, " ");
@@ -1235,7 +1242,7 @@ static const char *fts_to_tsquery(Arena *a, const char *e, int whole)
                 if (*p == ' ') {
                     p++;
                     buf_puts(&b, " <-> ");
-                } else if (prefix && !whole) {
+                } else if (prefix) {
                     buf_puts(&b, ":*");
                 }
             }
@@ -1247,6 +1254,7 @@ static const char *fts_to_tsquery(Arena *a, const char *e, int whole)
         if (*s == '(' || *s == ')' || *s == ' ') { buf_putc(&b, *s++); continue; }
         s++;   /* nothing else is written by search_parse */
     }
+    if (prefix_only) return NULL;
     return words ? buf_str(&b) : NULL;
 }
 
@@ -1255,15 +1263,16 @@ static const char *fts_to_tsquery(Arena *a, const char *e, int whole)
  * tsvector, so ranking thousands of hits of a broad query is what costs).
  * ?1 now, ?2 match tsquery, ?3 kind ('' = all), ?4 category (0 = all),
  * ?5 from, ?6 to (0 = open), ?7 limit, ?8 offset, ?9 exact tsquery,
- * ?10 and ?11 the rid range [lo, hi), ?12 the match with its trailing
- * prefix reduced to the whole word.  Rank: ts_rank with weights {D 0.1,
+ * ?10 and ?11 the rid range [lo, hi), ?12 the word of the trailing
+ * prefix as a whole word (NULL when there is none).  Rank: ts_rank with weights {D 0.1,
  * C 0, B 0, A 1.0}, i.e. title ten times body as bm25's 10/1, normalised
  * by 1 + log(length) (bm25 normalises by length too), once for the match
  * and once for ?12.  The second term is what FTS5 gets from the group
  * ("dan" OR "dan" *): an entry with the complete word matches both
  * phrases and bm25 ranks it above one with only a longer word (dân before
- * Đảng); ts_rank scores a prefix hit like a whole one, so the whole-word
- * query is ranked separately and added. */
+ * Đảng); ts_rank scores a prefix hit like a whole one (and an AND of
+ * all-matching terms saturates), so the whole word is ranked on its own
+ * and added. */
 #define PG_FTS_POOL 250
 #define PG_SUB \
     "WITH RECURSIVE sub(id) AS (SELECT id FROM categories WHERE id = ?4" \
@@ -1284,7 +1293,7 @@ static const char *fts_to_tsquery(Arena *a, const char *e, int whole)
 #define PG_SELECT(exact) \
     PG_SUB "SELECT " PG_ISDOC ", s.ref, a.id, " exact " AS ex, " PG_DATE " AS dt" PG_FROM \
     " ORDER BY ex DESC, ts_rank('{0.1, 0, 0, 1.0}', s.tsv, ?2::tsquery, 1)" \
-    " + ts_rank('{0.1, 0, 0, 1.0}', s.tsv, ?12::tsquery, 1) DESC, dt DESC, s.rid DESC" \
+    " + COALESCE(ts_rank('{0.1, 0, 0, 1.0}', s.tsv, ?12::tsquery, 1), 0) DESC, dt DESC, s.rid DESC" \
     " LIMIT ?7 OFFSET ?8"
 #define PG_SELECT_OLD(exact) \
     PG_SUB "SELECT " PG_ISDOC ", s.ref, a.id, " exact ", " PG_DATE PG_FROM \
@@ -1309,15 +1318,17 @@ static int fts_bind(Stmt *st, const char *match, const char *exact, const DbFtsF
     return 0;
 }
 
-/* Run one page statement; whole (the ranked statements' ?12) or NULL. */
-static int fts_page(Db *d, const char *sql, const char *match, const char *whole, const char *exact,
-                    const DbFtsFilter *g, int64_t lo, int64_t hi, DbFtsHit *hits, int *n)
+/* Run one page statement; ranked statements take whole as ?12 (NULL: no
+ * trailing prefix). */
+static int fts_page(Db *d, const char *sql, int ranked, const char *match, const char *whole,
+                    const char *exact, const DbFtsFilter *g, int64_t lo, int64_t hi, DbFtsHit *hits,
+                    int *n)
 {
     int with_exact = exact != NULL;
     Stmt *st = db_prepare(d, sql);
     if (!st) return -1;
     if (fts_bind(st, match, exact, g, lo, hi, 1, with_exact) != 0 ||
-        (whole && db_bind_text(st, 12, whole) != 0)) {
+        (ranked && db_bind_text(st, 12, whole) != 0)) {
         db_done(st);
         return -1;
     }
@@ -1371,7 +1382,7 @@ static int pg_fts_search(Db *d, const char *match_e, const char *exact_e, const 
     if (pool < 0 || f->offset < pool) {
         DbFtsFilter g = *f;
         if (pool >= 0 && g.offset + g.limit > pool) g.limit = (int)(pool - g.offset);
-        if (fts_page(d, exact ? sql_pg_exact : sql_pg_plain, match, whole, exact, &g, bound,
+        if (fts_page(d, exact ? sql_pg_exact : sql_pg_plain, 1, match, whole, exact, &g, bound,
                      INT64_MAX, hits, &n) != 0)
             goto out;
     }
@@ -1380,7 +1391,7 @@ static int pg_fts_search(Db *d, const char *match_e, const char *exact_e, const 
         g.offset = f->offset > pool ? f->offset - pool : 0;
         g.limit = f->limit - n;
         int m = 0;
-        if (fts_page(d, exact ? sql_pg_old_exact : sql_pg_old_plain, match, NULL, exact, &g, 0,
+        if (fts_page(d, exact ? sql_pg_old_exact : sql_pg_old_plain, 0, match, NULL, exact, &g, 0,
                      bound, hits + n, &m) != 0)
             goto out;
         n += m;
