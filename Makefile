@@ -3,7 +3,7 @@
 # (normal build, then again under ASan+UBSan).  See README.md.
 
 CC      ?= gcc
-PKGS    := libmicrohttpd sqlite3 libsodium libcmark libutf8proc zlib gdlib jansson xlsxwriter libzip libxml-2.0
+PKGS    := libmicrohttpd sqlite3 libpq libsodium libcmark libutf8proc zlib gdlib jansson xlsxwriter libzip libxml-2.0
 TESTPKGS:= libcurl
 WARN    := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral -Wvla -Wpointer-arith
@@ -41,7 +41,7 @@ HTTPT    := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/http_*.c))
 # tests/crash.c is a stand-alone program (scripts/test-extra-crash.sh, make soak), not a helper.
 TESTLIB  := $(filter-out tests/unit_%.c tests/http_%.c tests/crash.c,$(wildcard tests/*.c))
 
-.PHONY: all run test test-fast test-asan deps clean bench fuzz soak security e2e format
+.PHONY: all run test test-fast test-asan test-pg deps clean bench fuzz soak security e2e format
 
 all: $(B)/hoidong $(B)/hoidong-test
 
@@ -86,6 +86,11 @@ $(B)/obj:
 # Build and run the suite once (this build directory only).
 test-fast: $(B)/hoidong $(B)/hoidong-test $(UNIT) $(HTTPT)
 	@scripts/run-tests.sh $(B)
+
+# The unit tests against a throw-away PostgreSQL cluster (scripts/pg-temp.sh,
+# docs/POSTGRESQL.md); fails if PostgreSQL cannot start.
+test-pg: $(B)/hoidong $(B)/hoidong-test $(UNIT)
+	@scripts/test-pg.sh $(B)
 
 test-asan:
 	@$(MAKE) --no-print-directory B=build/asan SAN=1 test-fast

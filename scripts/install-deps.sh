@@ -6,6 +6,7 @@ set -eu
 PKGS=(
   build-essential pkg-config ca-certificates
   libmicrohttpd-dev libsqlite3-dev sqlite3 libsodium-dev libcmark-dev
+  libpq-dev postgresql-15 postgresql-client-15
   libxlsxwriter-dev libzip-dev libxml2-dev
   libmagic-dev libmagic-mgc libutf8proc-dev zlib1g-dev libgd-dev fonts-dejavu-core libjansson-dev
   libcurl4-openssl-dev curl

@@ -5,7 +5,7 @@
  * varargs one-liners (db_bindf, db_exec, db_int, db_text) and the thin
  * dispatch of every db.h call to the backend's DbOps table
  * (db_backend.h).  SQLite lives in db_sqlite.c; a PostgreSQL backend goes
- * in a sibling file and one more entry in `backends` below.
+ * in db_pg.c, the second entry in `backends` below.
  *
  * Errors are logged once by the backend, where the SQL and the engine's
  * message are known; this file only logs what it detects itself. */
@@ -22,8 +22,10 @@
 #include "log.h"
 
 /* Backends in order of preference; the first that accepts the path wins.
- * SQLite accepts anything that is not a URL of another engine. */
+ * PostgreSQL takes postgresql:// and postgres:// URLs; SQLite accepts
+ * anything that is not a URL of another engine. */
 static const DbOps *const backends[] = {
+    &db_pg_ops,
     &db_sqlite_ops,
     NULL,
 };
@@ -141,7 +143,7 @@ Db *db_open(const char *path, int do_migrate, char *err, size_t errlen)
     for (int i = 0; backends[i]; i++)
         if (backends[i]->accepts(path)) { ops = backends[i]; break; }
     if (!ops) {
-        set_err(err, errlen, "no database backend for this path (PostgreSQL is not built in)");
+        set_err(err, errlen, "no database backend for this path");
         goto out;
     }
     db = ops->open(path, err, errlen);

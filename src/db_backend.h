@@ -83,5 +83,6 @@ struct DbOps {
 };
 
 extern const DbOps db_sqlite_ops;
+extern const DbOps db_pg_ops;      /* db_pg.c: postgresql:// and postgres:// URLs */
 
 #endif

@@ -38,4 +38,15 @@ extern const char *t_prog;
 #define T_SKIP(name, why) do { t_skipped++; fprintf(stderr, "SKIP %s: %s\n", #name, (why)); } while (0)
 
 int t_done(void);
+
+/* The database a test opens for path.  By default path itself (SQLite).
+ * With HOIDONG_TEST_PG set to a PostgreSQL URL (make test-pg), a fresh
+ * schema on that server, created on the first call for path and named
+ * after the process and a counter; the same path gives the same schema
+ * again within the process (tests that reopen a database).  The returned
+ * string lives until exit.  Exits on failure: the run must not fall back
+ * to SQLite silently. */
+const char *t_db(const char *path);
+/* 1 when the tests run against PostgreSQL (HOIDONG_TEST_PG set). */
+int t_pg(void);
 #endif

@@ -134,7 +134,7 @@ TEST(test_user_add)
     if (!mkdtemp(dir)) { CHECK(0); return; }
     char path[256], err[256];
     snprintf(path, sizeof path, "%s/t.db", dir);
-    Db *db = db_open(path, 1, err, sizeof err);
+    Db *db = db_open(t_db(path), 1, err, sizeof err);
     CHECK(db != NULL);
     if (!db) return;
     const char *e = NULL;

@@ -34,7 +34,7 @@ static void setup(void)
     snprintf(files_dir, sizeof files_dir, "%s/files", dir);
     char path[300], err[256];
     snprintf(path, sizeof path, "%s/t.db", dir);
-    db = db_open(path, 1, err, sizeof err);
+    db = db_open(t_db(path), 1, err, sizeof err);
     if (!db) { fprintf(stderr, "db_open: %s\n", err); exit(1); }
     db_exec(db, "INSERT INTO categories (name, slug) VALUES ('Tin tức - Sự kiện', 'tin-tuc-su-kien')", "");
     cat_id = db_last_id(db);

@@ -26,7 +26,7 @@ static Db *fresh(char *dir, size_t n)
     char path[300], files[300], err[256] = "";
     snprintf(path, sizeof path, "%s/t.db", dir);
     snprintf(files, sizeof files, "%s/files", dir);
-    Db *db = db_open(path, 1, err, sizeof err);
+    Db *db = db_open(t_db(path), 1, err, sizeof err);
     if (!db) { fprintf(stderr, "db_open: %s\n", err); exit(1); }
     int64_t now = 0;
     vn_parse_datetime("2026-11-27 12:00", &now);

@@ -65,7 +65,7 @@ static void setup(void)
     snprintf(dir, sizeof dir, "/tmp/hd-unit-council-io-XXXXXX");
     if (!mkdtemp(dir)) { perror("mkdtemp"); exit(1); }
     char err[512];
-    db = db_open(path_of("t.db"), 1, err, sizeof err);
+    db = db_open(t_db(path_of("t.db")), 1, err, sizeof err);
     if (!db) { fprintf(stderr, "db_open: %s\n", err); exit(1); }
     UnitImportStats st = {0};
     if (unit_import_files(db, "../shared/data", NULL, NULL, NULL, NULL, &st, err, sizeof err) != 0) {
@@ -306,6 +306,14 @@ TEST(test_workbook_from_another_program)
 
 TEST(test_hundred_thousand_rows_stream)
 {
+    if (t_pg()) {
+        /* On PostgreSQL the per-row lookup by folded name is planned with
+         * the statistics of the tables before the import (empty here), so
+         * 100,000 rows in one transaction take tens of minutes; see
+         * docs/POSTGRESQL.md, "Not done yet". */
+        T_SKIP(test_hundred_thousand_rows_stream, "PostgreSQL: one-transaction bulk import not tuned yet");
+        return;
+    }
     FILE *f = fopen(path_of("big.csv"), "wb");
     if (!f) { CHECK(0); return; }
     fputs("Mã đại biểu,Họ và tên,Đơn vị bầu cử số,Từ ngày,Đến ngày,Chuyên trách,Hình thức,Văn bản,"

@@ -38,7 +38,7 @@ static void setup(void)
     snprintf(files_dir, sizeof files_dir, "%s/files", dir);
     char path[300], err[256];
     snprintf(path, sizeof path, "%s/t.db", dir);
-    db = db_open(path, 1, err, sizeof err);
+    db = db_open(t_db(path), 1, err, sizeof err);
     if (!db) { fprintf(stderr, "db_open: %s\n", err); exit(1); }
 }
 
@@ -197,8 +197,10 @@ TEST(test_load_samples_and_structure)
 
     /* categories: structure, not sample; menu order; two children */
     CHECK_INT(count("SELECT COUNT(*) FROM categories WHERE is_sample = 1"), 0);
-    CHECK_STR(db_text(db, a, "SELECT group_concat(slug, ',') FROM (SELECT slug FROM categories "
-                             "WHERE parent_id IS NULL ORDER BY position, id)", ""),
+    CHECK_STR(db_text(db, a, t_pg() ? "SELECT string_agg(slug, ',' ORDER BY position, id) FROM categories "
+                                      "WHERE parent_id IS NULL"
+                                    : "SELECT group_concat(slug, ',') FROM (SELECT slug FROM categories "
+                                      "WHERE parent_id IS NULL ORDER BY position, id)", ""),
               "tin-tuc-su-kien,hoat-dong-hdnd,ky-hop,giam-sat,tiep-xuc-cu-tri,van-ban,"
               "hoat-dong-doan-dbqh");
     CHECK_STR(db_text(db, a, "SELECT name FROM categories WHERE slug = 'tin-tuc-su-kien'", ""),

@@ -30,7 +30,7 @@ static void setup(void)
     if (!mkdtemp(dir)) { perror("mkdtemp"); exit(1); }
     char path[300], err[256];
     snprintf(path, sizeof path, "%s/t.db", dir);
-    db = db_open(path, 1, err, sizeof err);
+    db = db_open(t_db(path), 1, err, sizeof err);
     if (!db) { fprintf(stderr, "db_open: %s\n", err); exit(1); }
     db_exec(db, "INSERT INTO categories (name, slug) VALUES ('Tin tức', 'tin-tuc')", "");
     db_exec(db, "INSERT INTO users (id, username, display_name, password_hash, role, created_at) "
@@ -269,7 +269,7 @@ TEST(test_demo_data)
     char path[300], files[300], err[256];
     snprintf(path, sizeof path, "%s/demo.db", dir);
     snprintf(files, sizeof files, "%s/files", dir);
-    Db *d = db_open(path, 1, err, sizeof err);
+    Db *d = db_open(t_db(path), 1, err, sizeof err);
     CHECK(d != NULL);
     if (!d) return;
     CHECK_INT(demo_load(d, files, 1800000000, err, sizeof err), 0);

@@ -41,7 +41,7 @@ static void setup(void)
     if (!mkdtemp(dir)) { perror("mkdtemp"); exit(1); }
     snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
     char err[256];
-    db = db_open(dbpath, 1, err, sizeof err);
+    db = db_open(t_db(dbpath), 1, err, sizeof err);
     if (!db) { fprintf(stderr, "db_open: %s\n", err); exit(1); }
 }
 
@@ -281,7 +281,7 @@ static void *vote_thread(void *p)
 {
     VoteJob *j = p;
     char err[128];
-    Db *c = db_open(dbpath, 0, err, sizeof err);
+    Db *c = db_open(t_db(dbpath), 0, err, sizeof err);
     if (!c) return NULL;
     for (int i = 0; i < j->n; i++) {
         uint8_t vid[16] = {0};

@@ -25,7 +25,7 @@ static void setup(void)
     if (!mkdtemp(dir)) { perror("mkdtemp"); exit(1); }
     char path[300], err[512];
     snprintf(path, sizeof path, "%s/t.db", dir);
-    db = db_open(path, 1, err, sizeof err);
+    db = db_open(t_db(path), 1, err, sizeof err);
     if (!db) { fprintf(stderr, "db_open: %s\n", err); exit(1); }
     UnitImportStats st = {0};
     if (unit_import_files(db, "../shared/data", NULL, NULL, NULL, NULL, &st, err, sizeof err) != 0) {

@@ -28,7 +28,7 @@ static void setup(void)
     if (!mkdtemp(dir)) { perror("mkdtemp"); exit(1); }
     char path[300], err[256];
     snprintf(path, sizeof path, "%s/t.db", dir);
-    db = db_open(path, 1, err, sizeof err);
+    db = db_open(t_db(path), 1, err, sizeof err);
     if (!db) { fprintf(stderr, "db_open: %s\n", err); exit(1); }
 }
 

@@ -191,12 +191,12 @@ int main(void)
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
     snprintf(dbpath, sizeof dbpath, "%s/w.db", dir);
     char err[256];
-    db = db_open(dbpath, 1, err, sizeof err);
+    db = db_open(t_db(dbpath), 1, err, sizeof err);
     if (!db) { fprintf(stderr, "db_open: %s\n", err); return 1; }
     db_exec(db, "INSERT INTO categories (id, name, slug) VALUES (1, 'C', 'c')", "");
     db_exec(db, "INSERT INTO articles (id, category_id, title, slug, status, created_at, updated_at)"
                 " VALUES (1, 1, 'A', 'a', 'published', 1, 1)", "");
-    if (writer_start(dbpath, err, sizeof err) != 0) { fprintf(stderr, "writer_start: %s\n", err); return 1; }
+    if (writer_start(t_db(dbpath), err, sizeof err) != 0) { fprintf(stderr, "writer_start: %s\n", err); return 1; }
     RUN(test_many_threads_all_committed);
     RUN(test_jobs_batched_into_one_commit);
     RUN(test_nested_transactions);
