@@ -301,7 +301,7 @@ int main(void)
     char path[300], files[300], err[512] = "";
     snprintf(path, sizeof path, "%s/t.db", dir);
     snprintf(files, sizeof files, "%s/files", dir);
-    db = db_open(path, 1, err, sizeof err);
+    db = db_open(t_db(path), 1, err, sizeof err);
     if (!db) { fprintf(stderr, "db_open: %s\n", err); return 1; }
     int64_t now = day("2026-11-27 12:00");
     if (demo_load(db, files, now, err, sizeof err) != 0) { fprintf(stderr, "demo: %s\n", err); return 1; }

@@ -154,7 +154,7 @@ int main(void)
     char path[300], files[300], err[512] = "";
     snprintf(path, sizeof path, "%s/t.db", dir);
     snprintf(files, sizeof files, "%s/files", dir);
-    db = db_open(path, 1, err, sizeof err);
+    db = db_open(t_db(path), 1, err, sizeof err);
     if (!db) { fprintf(stderr, "db_open: %s\n", err); return 1; }
     if (demo_load(db, files, day("2026-11-27 12:00"), err, sizeof err) != 0) { fprintf(stderr, "demo: %s\n", err); return 1; }
     RUN(test_parse_number);
