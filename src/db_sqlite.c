@@ -117,7 +117,17 @@ static Db *sq_open(const char *path, char *err, size_t errlen)
 
     char mode[16] = "";
     char *msg = NULL;
-    rc = sqlite3_exec(h, "PRAGMA journal_mode=WAL", journal_cb, mode, &msg);
+    /* Switching a fresh file to WAL needs a lock that SQLite does not wait
+     * for through the busy handler in every case, so connections opened at
+     * the same moment (worker threads at start-up, tests/unit_db's
+     * migration race) can get SQLITE_BUSY here: retry, bounded (~2 s). */
+    for (int tries = 0;; tries++) {
+        rc = sqlite3_exec(h, "PRAGMA journal_mode=WAL", journal_cb, mode, &msg);
+        if ((rc & 0xff) != SQLITE_BUSY || tries >= 100) break;
+        sqlite3_free(msg);
+        msg = NULL;
+        sqlite3_sleep(20);
+    }
     if (rc == SQLITE_OK) {
         sqlite3_free(msg);
         msg = NULL;
