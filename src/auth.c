@@ -235,6 +235,7 @@ int auth_role_from_name(const char *role)
     if (!strcmp(role, "moderator")) return ROLE_MODERATOR;
     if (!strcmp(role, "editor")) return ROLE_EDITOR;
     if (!strcmp(role, "reviewer")) return ROLE_REVIEWER;
+    if (!strcmp(role, "agency")) return ROLE_AGENCY;
     return -1;
 }
 
@@ -245,6 +246,7 @@ const char *auth_role_name(int role)
     case ROLE_MODERATOR: return "moderator";
     case ROLE_EDITOR: return "editor";
     case ROLE_REVIEWER: return "reviewer";
+    case ROLE_AGENCY: return "agency";
     default: return "";
     }
 }
@@ -256,6 +258,7 @@ const char *auth_role_label(int role)
     case ROLE_MODERATOR: return "Kiểm duyệt viên";
     case ROLE_EDITOR: return "Biên tập viên";
     case ROLE_REVIEWER: return "Người xem xét (cấp trên)";
+    case ROLE_AGENCY: return "Cơ quan giải quyết kiến nghị";
     default: return "";
     }
 }
@@ -366,8 +369,31 @@ out:
 
 /* ---- accounts --------------------------------------------------------- */
 
+static int user_add(Db *db, const char *username, const char *display, const char *role,
+                    int64_t council_id, int64_t agency_id, const char *password, int64_t now,
+                    const char **err);
+
 int auth_user_add(Db *db, const char *username, const char *display, const char *role,
                   int64_t council_id, const char *password, int64_t now, const char **err)
+{
+    if (auth_role_from_name(role) == ROLE_AGENCY) {
+        *err = "Tài khoản của cơ quan giải quyết được tạo từ danh sách cơ quan (kèm tên cơ quan).";
+        return -1;
+    }
+    return user_add(db, username, display, role, council_id, 0, password, now, err);
+}
+
+int auth_agency_user_add(Db *db, const char *username, const char *display, int64_t agency_id,
+                         const char *password, int64_t now, const char **err)
+{
+    int64_t council = db_int(db, -1, "SELECT council_id FROM agencies WHERE id = ?1", "l", agency_id);
+    if (council <= 0) { *err = "Không có cơ quan này."; return -1; }
+    return user_add(db, username, display, "agency", council, agency_id, password, now, err);
+}
+
+static int user_add(Db *db, const char *username, const char *display, const char *role,
+                    int64_t council_id, int64_t agency_id, const char *password, int64_t now,
+                    const char **err)
 {
     if (!auth_username_valid(username)) {
         *err = "Tên đăng nhập phải có 3–32 ký tự: chữ thường không dấu a-z, số, dấu chấm, "
@@ -402,8 +428,8 @@ int auth_user_add(Db *db, const char *username, const char *display, const char 
         goto out;
     }
     int st = db_exec(db, "INSERT INTO users (username, display_name, password_hash, role, disabled, "
-                         "created_at, council_id) VALUES (?1, ?2, ?3, ?4, 0, ?5, NULLIF(?6, 0))",
-                     "ttttll", username, name, hash, role, now, council_id);
+                         "created_at, council_id, agency_id) VALUES (?1, ?2, ?3, ?4, 0, ?5, NULLIF(?6, 0), NULLIF(?7, 0))",
+                     "ttttlll", username, name, hash, role, now, council_id, agency_id);
     if (st == DB_CONSTRAINT) { *err = "Tên đăng nhập này đã có người dùng."; goto out; }
     if (st != DB_OK) { *err = "Lỗi cơ sở dữ liệu khi tạo người dùng."; goto out; }
     rc = 0;
@@ -468,7 +494,8 @@ int auth_load(Req *r)
     token_hash(tok, th);
     Stmt *st = db_prepare(r->db,
         "SELECT s.user_id, s.csrf, s.created_at, s.last_seen_at, u.username, u.display_name, "
-        "u.role, u.disabled, COALESCE(u.council_id, 0) FROM sessions s JOIN users u ON u.id = s.user_id "
+        "u.role, u.disabled, COALESCE(u.council_id, 0), COALESCE(u.agency_id, 0) "
+        "FROM sessions s JOIN users u ON u.id = s.user_id "
         "WHERE s.token_hash = ?1");
     if (!st) return -1;
     db_bind_text(st, 1, th);
@@ -485,6 +512,7 @@ int auth_load(Req *r)
     int role = auth_role_from_name(db_col_text(st, 6));
     int disabled = (int)db_col_int(st, 7);
     int64_t council = db_col_int(st, 8);
+    int64_t agency = db_col_int(st, 9);
     db_done(st);
     if (disabled || role < 0 || r->now - seen > SESSION_IDLE || r->now - created > SESSION_ABSOLUTE) {
         db_exec(r->db, "DELETE FROM sessions WHERE token_hash = ?1", "t", th);
@@ -502,6 +530,7 @@ int auth_load(Req *r)
     u->display_name = dname;
     u->role = role;
     u->council_id = council;
+    u->agency_id = agency;
     r->user = u;
     r->csrf = csrf ? csrf : "";
     return 0;
@@ -537,6 +566,7 @@ static int session_start(Req *r, int64_t uid, const char *username, const char *
     u->display_name = arena_strdup(r->arena, display);
     u->role = role;
     u->council_id = council;
+    u->agency_id = db_int(r->db, 0, "SELECT COALESCE(agency_id, 0) FROM users WHERE id = ?1", "l", uid);
     r->user = u;
     r->csrf = arena_strdup(r->arena, csrf);
     return 0;

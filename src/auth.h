@@ -26,6 +26,10 @@ const char *auth_password_problem(const char *username, const char *password);
  * 0 = the portal owner's office (staff.h). */
 int auth_user_add(Db *db, const char *username, const char *display, const char *role,
                   int64_t council_id, const char *password, int64_t now, const char **err);
+/* An answering agency's account (role 'agency', issue 10): it works for
+ * the agency's council and sees only what is forwarded to agency_id. */
+int auth_agency_user_add(Db *db, const char *username, const char *display, int64_t agency_id,
+                         const char *password, int64_t now, const char **err);
 int auth_role_from_name(const char *role);  /* enum Role, or -1 */
 
 /* --- Added by the accounts engineer (auth.c) --- */

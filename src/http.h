@@ -38,7 +38,10 @@ typedef struct Upload {
 /* Editor < moderator < admin is an order (a route's role is a minimum);
  * the reviewer stands apart: it reads council work of its council and of
  * the councils below, and passes no other route (role_allows, staff.h). */
-enum Role { ROLE_NONE = 0, ROLE_EDITOR = 1, ROLE_MODERATOR = 2, ROLE_ADMIN = 3, ROLE_REVIEWER = 4 };
+enum Role { ROLE_NONE = 0, ROLE_EDITOR = 1, ROLE_MODERATOR = 2, ROLE_ADMIN = 3, ROLE_REVIEWER = 4,
+            /* an answering agency's account (issue 10): passes only ROLE_AGENCY routes and
+             * sees only the petitions and recommendations forwarded to users.agency_id */
+            ROLE_AGENCY = 5 };
 
 typedef struct User {
     int64_t id;
@@ -46,6 +49,7 @@ typedef struct User {
     const char *display_name;
     int role;                 /* enum Role */
     int64_t council_id;       /* the council whose office the account works for; 0 = the portal owner's (top) */
+    int64_t agency_id;        /* ROLE_AGENCY: the agency it answers for (agencies.id); else 0 */
 } User;
 
 typedef struct ReplyHeader { const char *name, *value; struct ReplyHeader *next; } ReplyHeader;
@@ -138,8 +142,13 @@ enum { ROUTE_NO_CSRF = 1,     /* POST that carries its own protection (sign-in f
        ROUTE_COUNCIL = 8,     /* council work: args[0] is a council id, checked against the account's scope
                                  (read for GET, write for POST) before the body; r->council_id set */
        ROUTE_ANY_OFFICE = 16, /* open to the staff of every council's office, not only the portal owner's */
-       ROUTE_REVIEW = 32 };   /* with ROUTE_COUNCIL: a review decision (accept, return) that READ scope on the
+       ROUTE_REVIEW = 32,     /* with ROUTE_COUNCIL: a review decision (accept, return) that READ scope on the
                                  URL's council suffices for, so the reviewer role of the level above may POST it */
+       ROUTE_ANY_ACCOUNT = 64,/* any signed-in account, agency accounts included (sign-out, the home that
+                                 sends each account to its own start page) */
+       ROUTE_AGENCY_PETITION = 128,       /* ROLE_AGENCY: args[0] is a petition forwarded to the account's agency */
+       ROUTE_AGENCY_RECOMMENDATION = 256  /* ROLE_AGENCY: args[0] is a recommendation addressed to its agency */
+};
 extern const Route routes[];  /* terminated by {NULL} */
 /* Find the route for method+path; fills r->args.  Returns it, or NULL with
  * *status 404 (no path) or 405 (path exists, other method). */

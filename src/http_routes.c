@@ -22,8 +22,8 @@ const Route routes[] = {
     /* administration */
     {"GET",  "/quan-tri/dang-nhap",             page_login_form,       ROLE_NONE, 0},
     {"POST", "/quan-tri/dang-nhap",             page_login,            ROLE_NONE, ROUTE_NO_CSRF},
-    {"POST", "/quan-tri/dang-xuat",             page_logout,           ROLE_REVIEWER, ROUTE_ANY_OFFICE},
-    {"GET",  "/quan-tri",                       page_admin_home,       ROLE_REVIEWER, ROUTE_ANY_OFFICE},
+    {"POST", "/quan-tri/dang-xuat",             page_logout,           ROLE_REVIEWER, ROUTE_ANY_ACCOUNT},
+    {"GET",  "/quan-tri",                       page_admin_home,       ROLE_REVIEWER, ROUTE_ANY_ACCOUNT},
     /* Council work (issue 8 item 5): the server checks the council of the
      * URL against the account's scope before the handler (staff.h). */
     {"GET",  "/quan-tri/hoi-dong",              page_admin_councils,   ROLE_REVIEWER, ROUTE_ANY_OFFICE},

@@ -512,6 +512,27 @@ static int check_council_scope(Req *r, int route_flags)
     return 0;
 }
 
+/* ROUTE_AGENCY_PETITION / ROUTE_AGENCY_RECOMMENDATION: args[0] is a
+ * petition or recommendation id that must be forwarded to the signed-in
+ * agency's account.  One answer for "not yours" and "no such id", so an
+ * agency cannot learn which ids exist.  Settled before the body. */
+static int check_agency_own(Req *r, int route_flags)
+{
+    int64_t id = r->nargs > 0 ? staff_council_arg(r->args[0]) : 0;
+    int64_t agency = r->user && r->user->role == ROLE_AGENCY ? r->user->agency_id : 0;
+    int64_t owner = -1;
+    if (id > 0 && agency > 0)
+        owner = db_int(r->db, -1, route_flags & ROUTE_AGENCY_PETITION
+                                      ? "SELECT agency_id FROM petitions WHERE id = ?1 AND forwarded_on IS NOT NULL "
+                                        "AND status <> 'merged'"
+                                      : "SELECT agency_id FROM recommendations WHERE id = ?1", "l", id);
+    if (agency <= 0 || owner != agency)
+        return reply_error(r, 403, route_flags & ROUTE_AGENCY_PETITION
+                                       ? "Kiến nghị này không được chuyển tới cơ quan của bạn."
+                                       : "Kiến nghị giám sát này không gửi tới cơ quan của bạn.");
+    return 0;
+}
+
 /* Who may call this route, decided from the request line and headers
  * alone: route (404/405), database and session, role, the account's office
  * (a council's staff pass only ROUTE_COUNCIL / ROUTE_ANY_OFFICE routes),
@@ -546,16 +567,20 @@ static int check_access(Req *r, const Route *rt, int route_status)
             }
             return reply_error(r, 403, "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.");
         }
-        if (!role_allows(r->user->role, rt->role))
+        if (!(rt->flags & ROUTE_ANY_ACCOUNT) && !role_allows(r->user->role, rt->role))
             return reply_error(r, 403, "Tài khoản của bạn không có quyền thực hiện thao tác này.");
         /* Portal administration belongs to the portal owner's office; the
          * other offices reach only council work and their own pages. */
-        if (!(rt->flags & (ROUTE_COUNCIL | ROUTE_ANY_OFFICE)) && !staff_portal(r->user))
+        if (!(rt->flags & (ROUTE_COUNCIL | ROUTE_ANY_OFFICE | ROUTE_ANY_ACCOUNT)) && !staff_portal(r->user))
             return reply_error(r, 403, "Tài khoản của bạn thuộc Văn phòng của một Hội đồng nhân dân khác: "
                                        "trang này chỉ dành cho Văn phòng quản lý cổng thông tin.");
     }
     if (rt->flags & ROUTE_COUNCIL) {
         int st = check_council_scope(r, rt->flags);
+        if (st) return st;
+    }
+    if (rt->flags & (ROUTE_AGENCY_PETITION | ROUTE_AGENCY_RECOMMENDATION)) {
+        int st = check_agency_own(r, rt->flags);
         if (st) return st;
     }
     if (!strcmp(r->method, "POST") && (rt->flags & ROUTE_NO_CSRF) && origin_foreign(r))

@@ -213,6 +213,7 @@ int page_logout(Req *r)
 int page_admin_home(Req *r)
 {
     /* The other councils' offices work on their council only. */
+    if (r->user->role == ROLE_AGENCY) return reply_redirect(r, "/quan-tri/co-quan");
     if (!staff_portal(r->user)) return reply_redirect(r, "/quan-tri/hoi-dong");
     Arena *a = r->arena;
     Val *ctx = admin_ctx(r);
@@ -379,6 +380,7 @@ static int user_change(Req *r, const char *action, int64_t id, const char *role,
         return -1;
     }
     char *uname = db_col_dup(st, 0, r->arena);
+    char *role_now = db_col_dup(st, 1, r->arena);
     int on_portal = (int)db_col_int(st, 3);
     int is_admin = !strcmp(db_col_text(st, 1), "admin") && on_portal;
     int disabled = (int)db_col_int(st, 2);
@@ -388,6 +390,11 @@ static int user_change(Req *r, const char *action, int64_t id, const char *role,
     const char *detail = "";
     if (!strcmp(action, "role")) {
         if (auth_role_from_name(role) < 0) { *err = "Vai trò không hợp lệ."; goto refuse; }
+        /* An agency's account stays one: it has no council office to work in. */
+        if (auth_role_from_name(role) == ROLE_AGENCY || (role_now && !strcmp(role_now, "agency"))) {
+            *err = "Tài khoản của cơ quan giải quyết không đổi vai trò được (và không vai trò nào đổi thành nó).";
+            goto refuse;
+        }
         if (!on_portal && auth_role_from_name(role) == ROLE_MODERATOR) {
             *err = "Kiểm duyệt viên chỉ thuộc Văn phòng của cổng thông tin.";
             goto refuse;

@@ -11,6 +11,8 @@ int role_allows(int user_role, int route_role)
 {
     if (route_role == ROLE_NONE) return 1;
     if (user_role == ROLE_NONE) return 0;
+    /* An agency's account and the council staff never share a route. */
+    if (user_role == ROLE_AGENCY || route_role == ROLE_AGENCY) return user_role == route_role;
     if (route_role == ROLE_REVIEWER) return 1;          /* any staff role */
     if (user_role == ROLE_REVIEWER) return 0;           /* reads council work only */
     return user_role >= route_role;
@@ -18,7 +20,7 @@ int role_allows(int user_role, int route_role)
 
 int staff_portal(const User *u)
 {
-    return u && u->council_id == 0 && u->role != ROLE_REVIEWER;
+    return u && u->council_id == 0 && u->role != ROLE_REVIEWER && u->role != ROLE_AGENCY;
 }
 
 /* Councils nest at most province > district > commune; a longer chain is
@@ -27,7 +29,8 @@ enum { MAX_DEPTH = 8 };
 
 int staff_scope(Db *db, const User *u, int64_t council_id)
 {
-    if (!u || council_id <= 0 || u->role == ROLE_MODERATOR || u->role == ROLE_NONE) return STAFF_NONE;
+    if (!u || council_id <= 0 || u->role == ROLE_MODERATOR || u->role == ROLE_NONE || u->role == ROLE_AGENCY)
+        return STAFF_NONE;
     int power = u->role == ROLE_REVIEWER ? STAFF_READ : STAFF_WRITE;
     if (u->council_id == 0) return power;
     int64_t c = council_id;
