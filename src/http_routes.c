@@ -59,6 +59,20 @@ const Route routes[] = {
     {"GET",  "/quan-tri/hoi-dong/:council/dot-bao-cao/:id/hd/:target", page_admin_campaign_report, ROLE_REVIEWER, ROUTE_COUNCIL},
     {"POST", "/quan-tri/hoi-dong/:council/dot-bao-cao/:id/hd/:target/quyet-dinh", page_admin_campaign_decide, ROLE_REVIEWER,
      ROUTE_COUNCIL | ROUTE_REVIEW},
+    /* voters' petitions, voter meetings, agencies, the pre-session report
+     * (page_petition.c, page_petition_meta.c, page_petition_report.c, issue 10) */
+    {"GET",  "/quan-tri/hoi-dong/:council/kien-nghi", page_admin_petitions, ROLE_REVIEWER, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/kien-nghi/moi", page_admin_petition_add, ROLE_EDITOR, ROUTE_COUNCIL},
+    {"GET",  "/quan-tri/hoi-dong/:council/kien-nghi/:id", page_admin_petition, ROLE_REVIEWER, ROUTE_COUNCIL},
+    {"GET",  "/quan-tri/hoi-dong/:council/kien-nghi/:id/tep/:file", page_admin_petition_file, ROLE_REVIEWER, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/kien-nghi/:id/:action", page_admin_petition_action, ROLE_EDITOR, ROUTE_COUNCIL},
+    /* an answering agency's own pages: only what is forwarded to it (page_agency.c) */
+    {"GET",  "/quan-tri/co-quan",               page_agency_home,      ROLE_AGENCY, ROUTE_ANY_OFFICE},
+    {"GET",  "/quan-tri/co-quan/kien-nghi/:id", page_agency_petition,  ROLE_AGENCY, ROUTE_ANY_OFFICE | ROUTE_AGENCY_PETITION},
+    {"POST", "/quan-tri/co-quan/kien-nghi/:id/tiep-nhan", page_agency_take_up, ROLE_AGENCY,
+     ROUTE_ANY_OFFICE | ROUTE_AGENCY_PETITION},
+    {"POST", "/quan-tri/co-quan/kien-nghi/:id/tra-loi", page_agency_answer, ROLE_AGENCY,
+     ROUTE_ANY_OFFICE | ROUTE_AGENCY_PETITION | ROUTE_UPLOAD},
     {"GET",  "/quan-tri/bai-viet",              page_admin_articles,   ROLE_EDITOR, 0},
     {"GET",  "/quan-tri/bai-viet/moi",          page_admin_article_new, ROLE_EDITOR, 0},
     {"POST", "/quan-tri/bai-viet/luu",          page_admin_article_save, ROLE_EDITOR, 0},

@@ -259,11 +259,6 @@ int page_admin_reports(Req *r)
                                         : !strcmp(ok, "mau") ? "Đã lưu mẫu báo cáo (phiên bản mới)." : NULL);
 }
 
-/* A form day; 0 ok, -1 bad or empty. */
-static int form_day(const char *s, int64_t *day)
-{
-    return s && *s && unit_parse_day(s, day) == 0 ? 0 : -1;
-}
 
 /* POST /quan-tri/hoi-dong/:council/dot-bao-cao/mo [editor; ROUTE_COUNCIL]
  * Form: csrf, title, kind, version, from, to, deadline.  Addressed to every
@@ -273,8 +268,8 @@ int page_admin_campaign_open(Req *r)
     Arena *a = r->arena;
     ReportCampaignIn in = {.council_id = r->council_id, .title = req_form(r, "title"), .kind = req_form(r, "kind"),
                            .version_id = req_int(r, "version", 0, 0, INT64_MAX), .now = r->now};
-    if (form_day(req_form(r, "from"), &in.period_from) || form_day(req_form(r, "to"), &in.period_to)
-        || form_day(req_form(r, "deadline"), &in.deadline))
+    if (page_form_day(req_form(r, "from"), &in.period_from) || page_form_day(req_form(r, "to"), &in.period_to)
+        || page_form_day(req_form(r, "deadline"), &in.deadline))
         return reports_render(r, 400, "Ngày không hợp lệ: hãy nhập kỳ báo cáo và hạn nộp theo dạng ngày/tháng/năm, "
                                       "ví dụ 1/1/2026 – 31/12/2026, hạn 15/12/2026.", 1, NULL);
     char *title = in.title ? vn_clean(a, in.title) : NULL;
@@ -558,28 +553,6 @@ static int owned_campaign(Req *r, Campaign *c)
     return 0;
 }
 
-/* A horizontal bar chart as inline SVG (labels escaped; no script, no style). */
-static const char *bar_svg(Arena *a, const char *title, const char *const *labels, const int *values, int n)
-{
-    int max = 1;
-    for (int i = 0; i < n; i++) if (values[i] > max) max = values[i];
-    Buf b;
-    buf_init(&b, a);
-    int h = 26 * n + 8;
-    buf_printf(&b, "<svg class=\"chart\" viewBox=\"0 0 480 %d\" width=\"100%%\" role=\"img\" aria-label=\"", h);
-    buf_xml(&b, title);
-    buf_puts(&b, "\">");
-    for (int i = 0; i < n; i++) {
-        int y = 4 + 26 * i, w = (int)(260.0 * values[i] / max + 0.5);
-        buf_printf(&b, "<text x=\"0\" y=\"%d\" font-size=\"13\">", y + 16);
-        buf_xml(&b, labels[i]);
-        buf_printf(&b, "</text><rect x=\"170\" y=\"%d\" width=\"%d\" height=\"18\" fill=\"#8a1c1c\"></rect>"
-                       "<text x=\"%d\" y=\"%d\" font-size=\"13\">%d</text>", y + 3, w > 0 ? w : 1, 176 + w, y + 16, values[i]);
-    }
-    buf_puts(&b, "</svg>");
-    return buf_str(&b);
-}
-
 /* GET /quan-tri/hoi-dong/:council/dot-bao-cao/:campaign [reviewer; ROUTE_COUNCIL] */
 int page_admin_campaign(Req *r)
 {
@@ -643,7 +616,7 @@ int page_admin_campaign(Req *r)
     val_set(ctx, "counts", sums);
     const char *labels[5] = {report_status_label(0), report_status_label(1), report_status_label(2),
                              report_status_label(3), report_status_label(4)};
-    val_set_str(ctx, "status_chart", bar_svg(a, "Trạng thái báo cáo", labels, counts, 5));
+    val_set_str(ctx, "status_chart", page_bar_svg(a, "Trạng thái báo cáo", labels, counts, 5));
     /* the aggregate over accepted reports (and submitted ones with ?ca-da-nop=1) */
     int with_sub = req_query(r, "ca-da-nop") != NULL;
     val_set_bool(ctx, "with_submitted", with_sub);
@@ -665,9 +638,9 @@ int page_admin_campaign(Req *r)
         } else if (g[i].kind == RF_YESNO) {
             const char *yn[2] = {"Có", "Không"};
             int v[2] = {g[i].yes, g[i].no};
-            val_set_str(m, "chart", bar_svg(a, g[i].label, yn, v, 2));
+            val_set_str(m, "chart", page_bar_svg(a, g[i].label, yn, v, 2));
         } else if (g[i].kind == RF_CHOICE) {
-            val_set_str(m, "chart", bar_svg(a, g[i].label, g[i].choices, g[i].counts, g[i].nchoices));
+            val_set_str(m, "chart", page_bar_svg(a, g[i].label, g[i].choices, g[i].counts, g[i].nchoices));
         } else if (g[i].kind == RF_TEXT) {
             val_set_bool(m, "is_text", 1);
         }
