@@ -66,6 +66,12 @@ const Route routes[] = {
     {"GET",  "/quan-tri/hoi-dong/:council/kien-nghi/:id", page_admin_petition, ROLE_REVIEWER, ROUTE_COUNCIL},
     {"GET",  "/quan-tri/hoi-dong/:council/kien-nghi/:id/tep/:file", page_admin_petition_file, ROLE_REVIEWER, ROUTE_COUNCIL},
     {"POST", "/quan-tri/hoi-dong/:council/kien-nghi/:id/:action", page_admin_petition_action, ROLE_EDITOR, ROUTE_COUNCIL},
+    {"GET",  "/quan-tri/hoi-dong/:council/tiep-xuc-cu-tri", page_admin_meetings, ROLE_REVIEWER, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/tiep-xuc-cu-tri/moi", page_admin_meeting_add, ROLE_EDITOR, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/ky-hop/moi", page_admin_session_add, ROLE_EDITOR, ROUTE_COUNCIL},
+    {"GET",  "/quan-tri/hoi-dong/:council/co-quan", page_admin_agencies, ROLE_REVIEWER, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/co-quan/moi", page_admin_agency_add, ROLE_EDITOR, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/co-quan/:id/tai-khoan", page_admin_agency_account, ROLE_ADMIN, ROUTE_COUNCIL},
     /* an answering agency's own pages: only what is forwarded to it (page_agency.c) */
     {"GET",  "/quan-tri/co-quan",               page_agency_home,      ROLE_AGENCY, ROUTE_ANY_OFFICE},
     {"GET",  "/quan-tri/co-quan/kien-nghi/:id", page_agency_petition,  ROLE_AGENCY, ROUTE_ANY_OFFICE | ROUTE_AGENCY_PETITION},

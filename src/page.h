@@ -75,6 +75,12 @@ int page_admin_petition_add(Req *r);
 int page_admin_petition(Req *r);
 int page_admin_petition_file(Req *r);
 int page_admin_petition_action(Req *r);
+int page_admin_meetings(Req *r);       /* page_petition_meta.c */
+int page_admin_meeting_add(Req *r);
+int page_admin_session_add(Req *r);
+int page_admin_agencies(Req *r);
+int page_admin_agency_add(Req *r);
+int page_admin_agency_account(Req *r);
 int page_agency_home(Req *r);
 int page_agency_petition(Req *r);
 int page_agency_take_up(Req *r);
