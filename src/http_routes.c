@@ -72,6 +72,11 @@ const Route routes[] = {
     {"GET",  "/quan-tri/hoi-dong/:council/co-quan", page_admin_agencies, ROLE_REVIEWER, ROUTE_COUNCIL},
     {"POST", "/quan-tri/hoi-dong/:council/co-quan/moi", page_admin_agency_add, ROLE_EDITOR, ROUTE_COUNCIL},
     {"POST", "/quan-tri/hoi-dong/:council/co-quan/:id/tai-khoan", page_admin_agency_account, ROLE_ADMIN, ROUTE_COUNCIL},
+    {"GET",  "/quan-tri/hoi-dong/:council/bao-cao-kien-nghi", page_admin_petition_report, ROLE_REVIEWER, ROUTE_COUNCIL},
+    {"GET",  "/quan-tri/hoi-dong/:council/bao-cao-kien-nghi/xuat", page_admin_petition_report_export, ROLE_REVIEWER,
+     ROUTE_COUNCIL},
+    {"GET",  "/quan-tri/hoi-dong/:council/bao-cao-kien-nghi/in", page_admin_petition_report_print, ROLE_REVIEWER,
+     ROUTE_COUNCIL},
     /* an answering agency's own pages: only what is forwarded to it (page_agency.c) */
     {"GET",  "/quan-tri/co-quan",               page_agency_home,      ROLE_AGENCY, ROUTE_ANY_OFFICE},
     {"GET",  "/quan-tri/co-quan/kien-nghi/:id", page_agency_petition,  ROLE_AGENCY, ROUTE_ANY_OFFICE | ROUTE_AGENCY_PETITION},

@@ -81,6 +81,9 @@ int page_admin_session_add(Req *r);
 int page_admin_agencies(Req *r);
 int page_admin_agency_add(Req *r);
 int page_admin_agency_account(Req *r);
+int page_admin_petition_report(Req *r);        /* page_petition_report.c */
+int page_admin_petition_report_export(Req *r);
+int page_admin_petition_report_print(Req *r);
 int page_agency_home(Req *r);
 int page_agency_petition(Req *r);
 int page_agency_take_up(Req *r);
