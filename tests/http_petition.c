@@ -252,6 +252,13 @@ TEST(test_publish_and_trail)
     CHECK(!strstr(res->body, "Riêngtư"));
     CHECK_CONTAINS(res->body, "đã được xóa");
     tc_free(c);
+    /* nor is it in the server's log (access lines, audit, errors) */
+    char log[400];
+    snprintf(log, sizeof log, "%s/server.log", srv.dir);
+    CHECK_INT(tc_file_has(log, "access POST"), 1);   /* the log is the one written */
+    CHECK_INT(tc_file_has(log, "Riêngtư"), 0);
+    CHECK_INT(tc_file_has(log, "0988 111 222"), 0);
+    CHECK_INT(tc_file_has(log, "0988+111+222"), 0);
 }
 
 /* 1 when the zip at path has member containing needle, 0 not, -1 unreadable. */

@@ -24,6 +24,7 @@
 #include "demo.h"
 #include "petition.h"
 #include "petition_report.h"
+#include "report.h"
 #include "t.h"
 #include "vn.h"
 
@@ -391,6 +392,16 @@ TEST(test_demo_and_report)
         check_report(pairs[i][0], pairs[i][1], day("2026-12-07"));
         check_report(pairs[i][0], pairs[i][1], day("2027-04-01"));
     }
+    /* the figures pre-fill report templates: counted here over the whole table */
+    double v = -1;
+    CHECK_INT(report_prefill(db, ward, "petitions_received", day("2026-12-31"), &v), 0);
+    CHECK_INT((int64_t)v, db_int(db, -1, "SELECT COUNT(*) FROM petitions WHERE council_id = ?1 AND status <> 'merged'", "l", ward));
+    CHECK(v > 0);
+    CHECK_INT(report_prefill(db, ward, "petitions_answered", day("2026-12-31"), &v), 0);
+    CHECK_INT((int64_t)v, db_int(db, -1, "SELECT COUNT(*) FROM petitions WHERE council_id = ?1 AND answered_on IS NOT NULL", "l", ward));
+    CHECK_INT(report_prefill(db, ward, "voter_meetings", day("2026-06-30"), &v), 0);
+    CHECK_INT((int64_t)v, db_int(db, -1, "SELECT COUNT(*) FROM voter_meetings WHERE council_id = ?1 AND held_on <= ?2", "ll", ward,
+                                 day("2026-06-30")));
     /* a session of another council is refused */
     PetitionReport rep;
     Arena *a = arena_new();
