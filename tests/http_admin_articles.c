@@ -90,7 +90,7 @@ static int setup(void)
     if (ts_start(&srv, 0) != 0) return -1;
     char path[400], err[256];
     snprintf(path, sizeof path, "%s/hoidong.db", srv.dir);
-    db = db_open(path, 0, err, sizeof err);
+    db = db_open(t_db(path), 0, err, sizeof err);
     if (!db) { fprintf(stderr, "db_open: %s\n", err); return -1; }
     adm = tc_new(&srv);
     pub = tc_new(&srv);

@@ -124,7 +124,7 @@ static int64_t stored(const char *text)
 {
     char path[400], err[200];
     snprintf(path, sizeof path, "%s/hoidong.db", srv.dir);
-    Db *db = db_open(path, 0, err, sizeof err);
+    Db *db = db_open(t_db(path), 0, err, sizeof err);
     if (!db) return -1;
     int64_t n = db_int(db, -1, "SELECT COUNT(*) FROM comments WHERE body = ?1", "t", text);
     db_close(db);

@@ -179,7 +179,7 @@ static int add_content(void)
 {
     char path[512], err[256];
     snprintf(path, sizeof path, "%s/hoidong.db", srv.dir);
-    Db *db = db_open(path, 0, err, sizeof err);
+    Db *db = db_open(t_db(path), 0, err, sizeof err);
     if (!db) { fprintf(stderr, "db_open: %s\n", err); return -1; }
     Arena *a = arena_new();
     const char *e = NULL;

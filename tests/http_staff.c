@@ -288,7 +288,7 @@ static int setup(void)
 {
     char path[400], err[200];
     snprintf(path, sizeof path, "%s/hoidong.db", srv.dir);
-    db = db_open(path, 0, err, sizeof err);
+    db = db_open(t_db(path), 0, err, sizeof err);
     if (!db) return -1;
     const char *cur = "SELECT c.id FROM councils c JOIN units u ON u.id = c.unit_id WHERE u.slug = ?1"
                       " AND c.valid_to IS NULL";

@@ -178,7 +178,7 @@ static int setup(void)
     }
     char path[400], err[256];
     snprintf(path, sizeof path, "%s/hoidong.db", srv.dir);
-    db = db_open(path, 0, err, sizeof err);
+    db = db_open(t_db(path), 0, err, sizeof err);
     if (!db) { fprintf(stderr, "db_open: %s\n", err); return -1; }
     int64_t art = db_int(db, 0, "SELECT MIN(id) FROM articles", "");
     if (art <= 0) { fprintf(stderr, "no demo article\n"); return -1; }

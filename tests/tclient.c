@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "db.h"
+#include "t.h"
 #include "tclient.h"
 
 static const char *bin(void)
@@ -38,11 +39,23 @@ static int free_port(void)
     return ntohs(a.sin_port);
 }
 
+/* The server's database: the file in its directory, or under make test-pg
+ * a schema of the throw-away PostgreSQL named after that file (t_db). */
+static const char *db_of(TServer *s)
+{
+    if (!s->db[0]) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/hoidong.db", s->dir);
+        snprintf(s->db, sizeof s->db, "%s", t_db(path));
+    }
+    return s->db;
+}
+
 static int run_cmd(TServer *s, char **out, const char *args)
 {
     char cmd[2048];
-    snprintf(cmd, sizeof cmd, "HOIDONG_ADMIN_PASSWORD='%s' '%s' --db '%s/hoidong.db' --files '%s/files' %s 2>&1",
-             TS_ADMIN_PASSWORD, bin(), s->dir, s->dir, args);
+    snprintf(cmd, sizeof cmd, "HOIDONG_ADMIN_PASSWORD='%s' '%s' --db '%s' --files '%s/files' %s 2>&1",
+             TS_ADMIN_PASSWORD, bin(), db_of(s), s->dir, args);
     FILE *p = popen(cmd, "r");
     if (!p) return -1;
     size_t cap = 4096, len = 0;
@@ -65,13 +78,13 @@ static int spawn(TServer *s)
     char port[16], log[512];
     snprintf(port, sizeof port, "%d", s->port);
     snprintf(log, sizeof log, "%s/server.log", s->dir);
+    const char *db = db_of(s);   /* before fork: t_db may take a lock */
     pid_t pid = fork();
     if (pid < 0) return -1;
     if (pid == 0) {
         int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
         if (fd >= 0) { dup2(fd, 1); dup2(fd, 2); close(fd); }
-        char db[512], files[512];
-        snprintf(db, sizeof db, "%s/hoidong.db", s->dir);
+        char files[512];
         snprintf(files, sizeof files, "%s/files", s->dir);
         char clock[512];
         snprintf(clock, sizeof clock, "%s/clock", s->dir);
@@ -470,9 +483,8 @@ int ts_council_staff(TServer *s, const char *password)
 
 struct Db *ts_db(TServer *s)
 {
-    char path[400], err[256];
-    snprintf(path, sizeof path, "%s/hoidong.db", s->dir);
-    Db *db = db_open(path, 0, err, sizeof err);
+    char err[256];
+    Db *db = db_open(db_of(s), 0, err, sizeof err);
     if (!db) fprintf(stderr, "ts_db: %s\n", err);
     return db;
 }

@@ -23,6 +23,7 @@ typedef struct TServer {
     int port;
     char dir[256];      /* temp dir: hoidong.db, files/, server.log */
     char base[64];      /* "http://127.0.0.1:PORT" */
+    char db[1024];      /* its database: dir/hoidong.db, or a PostgreSQL URL under make test-pg (t_db) */
 } TServer;
 
 typedef struct TResp {
