@@ -137,7 +137,7 @@ static Db *sq_open(const char *path, char *err, size_t errlen)
          * file cache at the cost of a pread: with 8 MiB each, a search load
          * grew the server to 120 MB (bench/run.sh); with 512 KiB the whole
          * bench stays under 50 MB and searches run as fast. */
-        rc = sqlite3_exec(h, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+        rc = sqlite3_exec(h, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; "
                           "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-512", NULL, NULL, &msg);
     }
     if (rc != SQLITE_OK) {

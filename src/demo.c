@@ -36,6 +36,7 @@
 #include "content.h"
 #include "council_demo.h"
 #include "programme_demo.h"
+#include "petition_demo.h"
 #include "report_demo.h"
 #include "demo.h"
 #include "engage_comment.h"
@@ -754,6 +755,7 @@ int demo_load(Db *db, const char *files_dir, int64_t now, char *err, size_t errl
         if (council_demo_load(db, err, errlen) != 0) goto undo;
         if (programme_demo_load(db, err, errlen) != 0) goto undo;
         if (report_demo_load(db, now, err, errlen) != 0) goto undo;
+        if (petition_demo_load(db, now, err, errlen) != 0) goto undo;
         if (db_commit(db) != DB_OK) { fail(err, errlen, "cannot commit: %s", db_errmsg(db)); goto undo; }
         ret = 0;
         goto out;
@@ -765,6 +767,7 @@ int demo_load(Db *db, const char *files_dir, int64_t now, char *err, size_t errl
     if (council_demo_load(db, err, errlen) != 0) goto undo;   /* units, councils, sample terms */
     if (programme_demo_load(db, err, errlen) != 0) goto undo; /* Đề án 15-ĐA/TU, a commune plan */
     if (report_demo_load(db, now, err, errlen) != 0) goto undo;  /* sơ kết campaigns to the communes */
+    if (petition_demo_load(db, now, err, errlen) != 0) goto undo; /* voter meetings and petitions */
     int samples = 0;
     for (size_t i = 0; i < n; i++) {
         if (load_article(db, a, files_dir, &recs[i], now, err, errlen) != 0) goto undo;
@@ -820,6 +823,8 @@ int demo_remove(Db *db, const char *files_dir, char *err, size_t errlen)
     size_t ngone = 0;
     if (db_begin(db) != DB_OK) { fail(err, errlen, "cannot begin: %s", db_errmsg(db)); goto out; }
     if (remove_engage(db, a) != 0) goto dberr;   /* polls, statistics (demo_engage) */
+    if (petition_demo_remove(db) != 0) goto dberr;  /* sample petitions, voter meetings, sessions */
+    if (petition_demo_remove_agencies(db) != 0) goto dberr;
     if (report_demo_remove(db) != 0) goto dberr;    /* sample campaigns and their reports */
     if (programme_demo_remove(db) != 0) goto dberr; /* sample tasks and progress (they name sample bodies) */
     if (council_demo_remove(db) != 0) goto dberr;   /* sample terms, bodies, delegates */

@@ -394,8 +394,12 @@ int petition_answer(Db *db, int64_t id, const char *kind, const char *text, int6
     if (db_exec(db, "UPDATE petitions SET status = ?2, answer_kind = ?2, answer_text = ?3, answered_on = ?4, "
                     "roadmap_due = NULLIF(?5, 0), answer_by = ?6, revision = revision + 1 "
                     "WHERE id = ?1 AND status IN ('forwarded','in_progress')",
-                "lttlltl", id, kind, t, answered_on, !strcmp(kind, "scheduled") ? roadmap_due : 0, who(by)) != DB_OK ||
-        db_changes(db) != 1) {
+                "lttllt", id, kind, t, answered_on, !strcmp(kind, "scheduled") ? roadmap_due : 0, who(by)) != DB_OK) {
+        wtx_dberr(db, err, errlen);
+        step_fail(db, own, err, errlen);
+        goto out;
+    }
+    if (db_changes(db) != 1) {
         wtx_fail(err, errlen, "Kiến nghị này đã được trả lời; không trả lời lần hai.");
         step_fail(db, own, err, errlen);
         goto out;
