@@ -404,12 +404,15 @@ static int lookup_visitor_allow(const uint8_t visitor[16], int64_t now)
 int page_petition_lookup(Req *r)
 {
     cache_unchanged();
+    /* The network first: a request without the visitor cookie is a new
+     * visitor each time and takes a slot in the flood table, so only what
+     * the network's cap lets through may reach it. */
+    if (!engage_net_allow(r, "petition_lookup", LOOKUP_NET_CAP))
+        return lookup_render(r, 429, NULL, NULL, "Mạng của bạn đã tra cứu quá nhiều lần trong hôm nay. Vui lòng thử lại vào ngày mai.");
     uint8_t visitor[16];
     engage_visitor(r, visitor);
     if (!lookup_visitor_allow(visitor, r->now))
         return lookup_render(r, 429, NULL, NULL, "Bạn đã tra cứu nhiều lần trong ít phút. Vui lòng đợi 10 phút rồi thử lại.");
-    if (!engage_net_allow(r, "petition_lookup", LOOKUP_NET_CAP))
-        return lookup_render(r, 429, NULL, NULL, "Mạng của bạn đã tra cứu quá nhiều lần trong hôm nay. Vui lòng thử lại vào ngày mai.");
     const char *typed = req_form(r, "ma");
     PetitionPublic p;
     int rc = petition_public_lookup(r->db, r->arena, typed ? typed : "", vn_day_start(r->now), &p);
