@@ -116,6 +116,7 @@ const Route routes[] = {
     {"POST", "/kien-nghi/gui",                  page_petition_post,    ROLE_NONE, ROUTE_UPLOAD},
     {"GET",  "/kien-nghi/tra-cuu",              page_petition_lookup_form, ROLE_NONE, 0},
     {"POST", "/kien-nghi/tra-cuu",              page_petition_lookup,  ROLE_NONE, 0},
+    {"GET",  "/kien-nghi/tra-loi/:id/:file",    page_petition_answer_file, ROLE_NONE, 0},
     {"GET",  "/thi-dua",                        page_emulations,       ROLE_NONE, 0},
     {"GET",  "/thi-dua/:id",                    page_emulation,        ROLE_NONE, 0},
     {NULL, NULL, NULL, 0, 0},

@@ -16,7 +16,8 @@
  *    in access logs or a Referer); LOOKUP_VISITOR_MAX per visitor per
  *    LOOKUP_VISITOR_WINDOW seconds and LOOKUP_NET_CAP per network a day;
  *    an unknown code and a malformed one get the very same page (404).
- * Every page here is Cache-Control: no-store except the public list. */
+ * Every page here is Cache-Control: no-store except the public list and
+ * the documents of published answers. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,20 @@ static Val *petition_val(Arena *a, const PetitionPublic *p)
         val_set_str(v, "answer_label", p->answer_label);
         val_set(v, "answer_text", paragraphs(a, p->answer_text));
         if (p->roadmap_due > 0) val_set_str(v, "roadmap_due", page_date_text(a, p->roadmap_due));
+        Val *docs = val_list(a);
+        for (size_t i = 0; i < p->ndocs; i++) {
+            Val *d = val_map(a);
+            val_set_str(d, "name", p->docs[i].name);
+            val_set_str(d, "type", layout_type_label(p->docs[i].mime));
+            val_set_str(d, "size", page_size_text(a, p->docs[i].size));
+            Buf u;
+            buf_init(&u, a);
+            buf_printf(&u, "/kien-nghi/tra-loi/%lld/%lld", (long long)p->id, (long long)p->docs[i].file_id);
+            val_set_str(d, "url", buf_str(&u));
+            val_push(docs, d);
+        }
+        val_set(v, "docs", docs);
+        val_set_bool(v, "has_docs", p->ndocs > 0);
     }
     val_set_bool(v, "overdue", p->overdue);
     val_set_bool(v, "carried_over", p->carried_over);
@@ -504,4 +519,17 @@ int page_petitions_public(Req *r)
     val_set_str(ctx, "description", "Kết quả giải quyết, trả lời ý kiến, kiến nghị của cử tri");
     r->visit_page = 1;
     return reply_page(r, 200, "petitions_public", "Kiến nghị cử tri", ctx);
+}
+
+/* GET /kien-nghi/tra-loi/:id/:file - a document of a published answer
+ * (petition_files kind 'answer'); 404 for anything else: an unpublished
+ * answer, the sender's attachment, a file of another petition.  Public. */
+int page_petition_answer_file(Req *r)
+{
+    int64_t id = page_arg_id(r, 0), file = page_arg_id(r, 1);
+    const char *sha = NULL, *mime = NULL, *name = NULL;
+    int rc = id > 0 && file > 0 ? petition_public_answer_file(r->db, r->arena, id, file, &sha, &mime, &name) : 0;
+    if (rc < 0) return reply_error(r, 500, NULL);
+    if (rc == 0) return reply_error(r, 404, "Không có văn bản trả lời này.");
+    return reply_file(r, store_path(r->arena, cfg.files_dir, sha), mime, sha, name, 0);
 }

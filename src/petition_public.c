@@ -86,12 +86,62 @@ static void row_load(Db *db, Arena *a, Stmt *st, int64_t day, PetitionPublic *p)
     }
 }
 
-/* Labels after the statement is done (status_label runs its own query). */
-static void row_labels(Db *db, Arena *a, PetitionPublic *p)
+/* The answer's documents of a shown answer.  0 or -1. */
+static int row_docs(Db *db, Arena *a, PetitionPublic *p)
+{
+    p->docs = NULL;
+    p->ndocs = 0;
+    if (!p->answer_shown) return 0;
+    Stmt *st = db_prepare(db, "SELECT pf.file_id, f.size, pf.name, f.mime FROM petition_files pf JOIN files f"
+                              " ON f.id = pf.file_id WHERE pf.petition_id = ?1 AND pf.kind = 'answer'"
+                              " ORDER BY pf.file_id LIMIT 20");
+    if (!st) return -1;
+    db_bind_int(st, 1, p->id);
+    PetitionDoc *d = arena_alloc(a, 20 * sizeof *d);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW && p->ndocs < 20) {
+        PetitionDoc *x = &d[p->ndocs++];
+        x->file_id = db_col_int(st, 0);
+        x->size = db_col_int(st, 1);
+        x->name = db_col_dup(st, 2, a);
+        x->mime = db_col_dup(st, 3, a);
+        if (!x->name) x->name = "";
+        if (!x->mime) x->mime = "";
+    }
+    db_done(st);
+    if (rc != DB_DONE && rc != DB_ROW) return -1;
+    p->docs = d;
+    return 0;
+}
+
+/* Labels and documents after the statement is done (each runs its own
+ * query).  0 or -1. */
+static int row_labels(Db *db, Arena *a, PetitionPublic *p)
 {
     if (is_answered(p->status) && !p->answer_shown) p->status_label = PETITION_PUBLIC_PENDING_LABEL;
     else p->status_label = status_label(db, a, "petition", p->status);
     if (p->answer_shown) p->answer_label = status_label(db, a, "petition", p->answer_kind);
+    return row_docs(db, a, p);
+}
+
+int petition_public_answer_file(Db *db, Arena *a, int64_t petition_id, int64_t file_id, const char **sha256,
+                                const char **mime, const char **name)
+{
+    Stmt *st = db_prepare(db, "SELECT f.sha256, f.mime, pf.name FROM petition_files pf JOIN files f ON f.id = pf.file_id"
+                              " JOIN petitions p ON p.id = pf.petition_id WHERE pf.petition_id = ?1 AND pf.file_id = ?2"
+                              " AND pf.kind = 'answer' AND p.published = 1 AND p.answer_kind IS NOT NULL"
+                              " AND p.status IN ('resolved','answered_explained','scheduled','not_resolvable',"
+                              "'reported_to_voters')");
+    if (!st) return -1;
+    db_bindf(st, "ll", petition_id, file_id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        *sha256 = db_col_dup(st, 0, a);
+        *mime = db_col_dup(st, 1, a);
+        *name = db_col_dup(st, 2, a);
+    }
+    db_done(st);
+    return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
 int petition_public_lookup(Db *db, Arena *a, const char *code, int64_t day, PetitionPublic *out)
@@ -129,8 +179,7 @@ int petition_public_lookup(Db *db, Arena *a, const char *code, int64_t day, Peti
     db_done(st);
     if (rc != DB_ROW) return rc == DB_DONE ? 0 : -1;
     out->merged = merged;
-    row_labels(db, a, out);
-    return 1;
+    return row_labels(db, a, out) == 0 ? 1 : -1;
 }
 
 char *petition_public_like(Arena *a, const char *word)
@@ -187,7 +236,8 @@ int petition_public_list(Db *db, Arena *a, const PetitionFilter *f, int64_t day,
     while ((rc = db_step(st)) == DB_ROW && *n < cap) row_load(db, a, st, day, &list[(*n)++]);
     db_done(st);
     if (rc != DB_DONE && rc != DB_ROW) return -1;
-    for (size_t i = 0; i < *n; i++) row_labels(db, a, &list[i]);
+    for (size_t i = 0; i < *n; i++)
+        if (row_labels(db, a, &list[i]) != 0) return -1;
     *out = list;
     return 0;
 }

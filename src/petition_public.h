@@ -8,8 +8,8 @@
  * What these readers never return: the sender's name and contact (they
  * are not even selected), the tracking code of any petition but the one
  * looked up (the list shows none: a code is the key to its petition),
- * and, unless the answer is published (published = 1), the answer's
- * text, kind and roadmap date: an answered but unpublished petition shows
+ * the sender's attachment, and, unless the answer is published
+ * (published = 1), the answer's text, kind, roadmap date and documents: an answered but unpublished petition shows
  * the neutral status PETITION_PUBLIC_PENDING_LABEL instead of a label that
  * would give its kind away.
  *
@@ -24,6 +24,9 @@
 #define PETITION_PUBLIC_PENDING_LABEL "Đã có kết quả trả lời, đang chờ công bố"
 enum { PETITION_PUBLIC_MAX_WORDS = 6,     /* search words used (the rest ignored) */
        PETITION_PUBLIC_QUERY_MAX = 200 }; /* bytes of a search query */
+
+/* A document of a published answer (petition_files kind 'answer'). */
+typedef struct PetitionDoc { int64_t file_id, size; const char *name, *mime; } PetitionDoc;
 
 typedef struct PetitionPublic {
     int64_t id;
@@ -41,6 +44,8 @@ typedef struct PetitionPublic {
     int64_t roadmap_due;         /* scheduled answers, when shown; else 0 */
     int overdue, carried_over, re_raised;
     int merged;                  /* lookup: the code's petition was merged into this one */
+    PetitionDoc *docs;           /* the answer's documents, only when answer_shown */
+    size_t ndocs;
 } PetitionPublic;
 
 /* The petition with this tracking code (as typed: petition_code_normalise
@@ -64,6 +69,12 @@ typedef struct PetitionFilter {
  * are literal.  0, or -1 on a database error. */
 int petition_public_list(Db *db, Arena *a, const PetitionFilter *f, int64_t day, PetitionPublic **out,
                          size_t *n, int64_t *total);
+
+/* The answer document file_id of petition_id, only when that petition's
+ * answer is published and the file is one of its 'answer' files (never
+ * the sender's attachment): 1 (sha256, mime, name set), 0 not, -1 error. */
+int petition_public_answer_file(Db *db, Arena *a, int64_t petition_id, int64_t file_id, const char **sha256,
+                                const char **mime, const char **name);
 
 /* The LIKE pattern for one folded word: "%word%" with \, % and _ escaped
  * by a backslash (the queries say ESCAPE '\').  Arena string. */

@@ -4,6 +4,8 @@
  *     the lookup by that code (as typed: lower case, no dashes) shows
  *     "Đã tiếp nhận"; once the lead's writers forward, answer and publish
  *     it, the lookup and the public list show the answer, and not before;
+ *   - the answer's documents are served once published, the sender's
+ *     attachment never;
  *   - the sender's name and contact never appear on the lookup, the list
  *     or the search;
  *   - a guessed, an altered, an unknown and a malformed code all get the
@@ -29,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "content.h"
 #include "db.h"
 #include "log.h"
 #include "petition.h"
@@ -327,6 +330,56 @@ TEST(test_answer_shown_once_published)
     res = tc_get(c, "/");
     CHECK_CONTAINS(res->body, "href=\"/kien-nghi\"");
     CHECK_CONTAINS(res->body, "Kiến nghị cử tri");
+    arena_free(a);
+    free(csrf);
+    tc_free(c);
+}
+
+TEST(test_answer_documents)
+{
+    new_day();
+    TClient *c = tc_new(&srv);
+    const char *text = "Kiến nghị zqdoc kèm ảnh, để thử văn bản trả lời công khai.";
+    Send s = {SENDER_NAME, "", NULL, text, NULL, pdf_path, "anh-cua-toi.pdf"};
+    TResp *res = send_new(c, &s);
+    char code[PETITION_CODE_SIZE];
+    CHECK_INT(sent_code(res ? res->body : NULL, code), 0);
+    CHECK_INT(answer_code(code, "resolved", "Đã giải quyết, có công văn kèm theo.", 0), 0);
+    /* the agency's document, stored as the staff pages would */
+    Db *db = ts_db(&srv);
+    CHECK(db != NULL);
+    if (!db) { tc_free(c); return; }
+    char files[400];
+    snprintf(files, sizeof files, "%s/files", srv.dir);
+    Arena *a = arena_new();
+    const char *serr = NULL;
+    static const char doc[] = "%PDF-1.4\n% cong van tra loi zqdoc\ntrailer<<>>\n%%EOF\n";
+    int64_t fid = store_put_mem(db, a, files, doc, sizeof doc - 1, 1 << 20, &serr);
+    int64_t pid = db_int(db, 0, "SELECT id FROM petitions WHERE code = ?1", "t", code);
+    int64_t sender_fid = db_int(db, 0, "SELECT file_id FROM petition_files WHERE petition_id = ?1 AND kind = 'sender'", "l", pid);
+    CHECK(fid > 0 && pid > 0 && sender_fid > 0);
+    CHECK_INT(petition_add_file(db, pid, fid, "Công văn trả lời.pdf", "answer"), 0);
+    db_close(db);
+    char url[120], sender_url[120];
+    snprintf(url, sizeof url, "/kien-nghi/tra-loi/%lld/%lld", (long long)pid, (long long)fid);
+    snprintf(sender_url, sizeof sender_url, "/kien-nghi/tra-loi/%lld/%lld", (long long)pid, (long long)sender_fid);
+    res = tc_get(c, url);
+    CHECK_INT(res->status, 404);                  /* not published yet */
+    char *csrf = public_csrf(c);
+    res = lookup(c, csrf, code);
+    CHECK_NOT_CONTAINS(res->body, url);
+    CHECK_INT(publish_code(code), 0);
+    res = lookup(c, csrf, code);
+    CHECK_CONTAINS(res->body, url);
+    CHECK_CONTAINS(res->body, "Công văn trả lời.pdf");
+    res = tc_get(c, "/kien-nghi?q=zqdoc");
+    CHECK_CONTAINS(res->body, url);
+    CHECK_NOT_CONTAINS(res->body, sender_url);
+    res = tc_get(c, url);
+    CHECK_INT(res->status, 200);
+    CHECK(res->len == sizeof doc - 1 && memcmp(res->body, doc, res->len) == 0);
+    res = tc_get(c, sender_url);
+    CHECK_INT(res->status, 404);                  /* the sender's attachment is never public */
     arena_free(a);
     free(csrf);
     tc_free(c);
@@ -703,6 +756,7 @@ int main(void)
     snprintf(ward_unit, sizeof ward_unit, "%lld", (long long)unit);
     RUN(test_send_and_look_up);
     RUN(test_answer_shown_once_published);
+    RUN(test_answer_documents);
     RUN(test_wrong_codes_same_answer);
     RUN(test_lookups_rate_limited);
     RUN(test_form_flooded);

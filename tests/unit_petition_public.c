@@ -12,6 +12,8 @@
  *   - the places of the online form and where a petition goes: a
  *     commune's council, the city council for the city level, a unit that
  *     is not a current commune of the city refused;
+ *   - the answer's documents: listed and served only once published,
+ *     never the sender's attachment;
  *   - the attachment's type from its bytes: PDF, JPEG, PNG accepted, a
  *     text file or a zip named .pdf refused.
  * Every petition made here carries the word "zqpub" so that the checks
@@ -21,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "content.h"
 #include "db.h"
 #include "demo.h"
 #include "petition.h"
@@ -271,6 +274,50 @@ TEST(test_places_and_route)
     arena_free(a);
 }
 
+TEST(test_answer_documents)
+{
+    char code[PETITION_CODE_SIZE], files[300], err[300];
+    snprintf(files, sizeof files, "%s/files", dir);
+    int64_t id = make("zqpub zqdocs Đề nghị công khai quy hoạch khu dân cư.", NULL, city, ward_unit, 0, code);
+    Arena *a = arena_new();
+    const char *serr = NULL;
+    static const char answer_pdf[] = "%PDF-1.4\n% văn bản trả lời\ntrailer<<>>\n%%EOF\n";
+    static const char sender_pdf[] = "%PDF-1.4\n% tệp của người gửi\ntrailer<<>>\n%%EOF\n";
+    int64_t fa = store_put_mem(db, a, files, answer_pdf, sizeof answer_pdf - 1, 1 << 20, &serr);
+    int64_t fs = store_put_mem(db, a, files, sender_pdf, sizeof sender_pdf - 1, 1 << 20, &serr);
+    CHECK(fa > 0 && fs > 0);
+    CHECK_INT(petition_add_file(db, id, fs, "ảnh của tôi.pdf", "sender"), 0);
+    CHECK_INT(answer(id, "answered_explained", "zqpub Đã công khai tại trụ sở.", 0), 0);
+    CHECK_INT(petition_add_file(db, id, fa, "Công văn trả lời số 12.pdf", "answer"), 0);
+    const char *sha = NULL, *mime = NULL, *name = NULL;
+    PetitionPublic p;
+    /* not published: no documents, the file is not served */
+    CHECK_INT(petition_public_lookup(db, a, code, today, &p), 1);
+    CHECK_INT(p.ndocs, 0);
+    CHECK_INT(petition_public_answer_file(db, a, id, fa, &sha, &mime, &name), 0);
+    /* published: the answer's document, never the sender's */
+    CHECK_INT(petition_publish(db, id, 1, NULL, now, err, sizeof err), 0);
+    CHECK_INT(petition_public_lookup(db, a, code, today, &p), 1);
+    CHECK_INT(p.ndocs, 1);
+    if (p.ndocs == 1) {
+        CHECK_INT(p.docs[0].file_id, fa);
+        CHECK_STR(p.docs[0].name, "Công văn trả lời số 12.pdf");
+        CHECK_STR(p.docs[0].mime, "application/pdf");
+    }
+    CHECK_INT(petition_public_answer_file(db, a, id, fa, &sha, &mime, &name), 1);
+    CHECK_STR(name, "Công văn trả lời số 12.pdf");
+    CHECK_INT(petition_public_answer_file(db, a, id, fs, &sha, &mime, &name), 0);
+    CHECK_INT(petition_public_answer_file(db, a, id + 100000, fa, &sha, &mime, &name), 0);
+    PetitionFilter f = {.q = "zqdocs", .limit = 5};
+    PetitionPublic *l = NULL;
+    size_t n = 0;
+    int64_t total = 0;
+    CHECK_INT(petition_public_list(db, a, &f, today, &l, &n, &total), 0);
+    CHECK_INT(n, 1);
+    if (n == 1) CHECK_INT(l[0].ndocs, 1);
+    arena_free(a);
+}
+
 static const char *write_file(const char *name, const void *data, size_t n)
 {
     static char path[400];
@@ -328,6 +375,7 @@ int main(void)
     RUN(test_merged_shows_the_kept_one);
     RUN(test_filters);
     RUN(test_search_folds_and_escapes);
+    RUN(test_answer_documents);
     RUN(test_places_and_route);
     RUN(test_file_type);
     db_close(db);
