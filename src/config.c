@@ -34,6 +34,7 @@ void config_defaults(Config *c)
     c->conn_limit = 1024;
     c->per_ip_limit = 64;
     c->idle_timeout = 30;
+    c->petition_retention_days = 1825;
 }
 
 static int parse_long(const char *v, long lo, long hi, long *out)
@@ -109,6 +110,10 @@ int config_set(Config *c, const char *key, const char *value, char *err, size_t 
     if (!strcmp(key, "per_ip_limit")) {
         if (parse_long(value, 1, 1000000, &n)) goto bad;
         c->per_ip_limit = (int)n; return 0;
+    }
+    if (!strcmp(key, "petition_retention_days")) {
+        if (parse_long(value, 0, 36500, &n)) goto bad;
+        c->petition_retention_days = (int)n; return 0;
     }
     if (!strcmp(key, "idle_timeout")) {
         if (parse_long(value, 1, 3600, &n)) goto bad;
@@ -215,7 +220,7 @@ int config_load_env(Config *c, char *err, size_t errlen)
         {"HOIDONG_THREADS", "threads"},     {"HOIDONG_SECURE_COOKIES", "secure_cookies"},
         {"HOIDONG_MAX_UPLOAD", "max_upload"}, {"HOIDONG_MAX_FORM", "max_form"},
         {"HOIDONG_CONN_LIMIT", "conn_limit"}, {"HOIDONG_PER_IP_LIMIT", "per_ip_limit"},
-        {"HOIDONG_IDLE_TIMEOUT", "idle_timeout"}, {"HOIDONG_TRUSTED_PROXY", "trusted_proxy"},
+        {"HOIDONG_IDLE_TIMEOUT", "idle_timeout"}, {"HOIDONG_PETITION_RETENTION_DAYS", "petition_retention_days"}, {"HOIDONG_TRUSTED_PROXY", "trusted_proxy"},
     };
     char msg[256];
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {

@@ -19,6 +19,8 @@ typedef struct Config {
     int conn_limit;            /* total connections, default 1024 */
     int per_ip_limit;          /* connections per IP, default 64 */
     int idle_timeout;          /* seconds, default 30 */
+    int petition_retention_days; /* a petition's sender name and contact are erased this many days after
+                                  * its answer (Decree 13/2023); 0 = only on request.  Default 1825 */
     const char *trusted_proxy; /* address of a reverse proxy whose X-Forwarded-For is believed
                                 * (the last address in it is the reader's); NULL: ignore the header */
 } Config;

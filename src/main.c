@@ -66,12 +66,14 @@ static const char *usage_demo =
     "Load the demo content (the Đề án 15-ĐA/TU article with its attachment and about\n"
     "thirty sample articles). With --remove, delete everything marked as sample content.\n";
 static const char *usage_user =
-    "Usage: hoidong user add USERNAME ROLE [DISPLAY NAME] [--council ID|SLUG]\n"
+    "Usage: hoidong user add USERNAME ROLE [DISPLAY NAME] [--council ID|SLUG | --agency ID]\n"
     "                                   (password read from stdin or HOIDONG_PASSWORD)\n"
     "       hoidong user passwd USERNAME                    (same)\n"
     "       hoidong user list\n"
     "       hoidong user disable USERNAME | enable USERNAME\n"
-    "ROLE is admin, editor, moderator or reviewer.  --council: the council whose\n"
+    "ROLE is admin, editor, moderator, reviewer or agency (an answering agency's\n"
+    "account: --agency names the agencies.id; it sees only what is forwarded to\n"
+    "that agency).  --council: the council whose\n"
     "office the account works for (its id, or the slug of its unit as in\n"
     "/hoi-dong/SLUG); without it, the portal owner's office, which reaches all.\n";
 static const char *usage_backup =
@@ -264,13 +266,20 @@ static int cmd_user(int argc, char **argv)
                    db_col_int(st, 3) ? "disabled" : "active", db_col_text(st, 1), db_col_text(st, 4));
         if (st) db_done(st);
     } else if (!strcmp(sub, "add") && argc >= 4 && argc <= 7) {
-        const char *council_arg = NULL;
+        const char *council_arg = NULL, *agency_arg = NULL;
         if (argc >= 6 && !strcmp(argv[argc - 2], "--council")) {
             council_arg = argv[argc - 1];
             argc -= 2;
+        } else if (argc >= 6 && !strcmp(argv[argc - 2], "--agency")) {
+            agency_arg = argv[argc - 1];
+            argc -= 2;
         }
         if (argc != 4 && argc != 5) { db_close(db); fputs(usage_user, stderr); return 2; }
-        if (auth_role_from_name(argv[3]) < 0) { db_close(db); return die("user add: unknown role '%s' (admin, editor, moderator, reviewer)", argv[3]); }
+        if (auth_role_from_name(argv[3]) < 0) { db_close(db); return die("user add: unknown role '%s' (admin, editor, moderator, reviewer, agency)", argv[3]); }
+        if ((auth_role_from_name(argv[3]) == ROLE_AGENCY) != (agency_arg != NULL)) {
+            db_close(db);
+            return die("user add: the role agency goes with --agency ID (and --agency only with it)%s", "");
+        }
         int64_t council = 0;
         if (council_arg) {
             council = staff_council_find(db, council_arg, vn_day_start(now));
@@ -278,7 +287,11 @@ static int cmd_user(int argc, char **argv)
         }
         char *pw = read_secret("HOIDONG_PASSWORD");
         const char *err = NULL;
-        if (!pw || auth_user_add(db, argv[2], argc == 5 ? argv[4] : argv[2], argv[3], council, pw, now, &err)) {
+        int added = !pw ? -1
+                    : agency_arg ? auth_agency_user_add(db, argv[2], argc == 5 ? argv[4] : argv[2], staff_council_arg(agency_arg),
+                                                        pw, now, &err)
+                                 : auth_user_add(db, argv[2], argc == 5 ? argv[4] : argv[2], argv[3], council, pw, now, &err);
+        if (added) {
             fprintf(stderr, "hoidong: user add: %s\n", err ? err : "no password given");
             rc = 1;
         } else printf("User %s added.\n", argv[2]);

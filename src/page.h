@@ -69,6 +69,25 @@ int page_admin_campaign_decide(Req *r);
 /* The staff home's reminders for council: reports due, reports waiting
  * for its review (ctx keys reminders, has_reminders, waiting_review). */
 int report_reminders(Req *r, int64_t council, Val *ctx);
+/* page_petition.c, page_agency.c: voters' petitions (issue 10). */
+int page_admin_petitions(Req *r);
+int page_admin_petition_add(Req *r);
+int page_admin_petition(Req *r);
+int page_admin_petition_file(Req *r);
+int page_admin_petition_action(Req *r);
+int page_admin_meetings(Req *r);       /* page_petition_meta.c */
+int page_admin_meeting_add(Req *r);
+int page_admin_session_add(Req *r);
+int page_admin_agencies(Req *r);
+int page_admin_agency_add(Req *r);
+int page_admin_agency_account(Req *r);
+int page_admin_petition_report(Req *r);        /* page_petition_report.c */
+int page_admin_petition_report_export(Req *r);
+int page_admin_petition_report_print(Req *r);
+int page_agency_home(Req *r);
+int page_agency_petition(Req *r);
+int page_agency_take_up(Req *r);
+int page_agency_answer(Req *r);
 /* page_emulation.c: the emulation ranking (issue 9 item 4). */
 int page_emulations(Req *r);
 int page_emulation(Req *r);

@@ -285,12 +285,6 @@ int page_admin_council(Req *r)
 }
 
 /* A "d/m/yyyy" form date: 0 and *day, 1 when empty (and optional), -1 bad. */
-static int form_day(const char *s, int64_t *day)
-{
-    *day = 0;
-    if (!s || !*s) return 1;
-    return unit_parse_day(s, day) == 0 ? 0 : -1;
-}
 
 /* The term/delegate/body named by a form must belong to r->council_id. */
 int admin_council_term_here(Req *r, int64_t term)
@@ -361,7 +355,7 @@ int page_admin_delegate_add(Req *r)
     DelegateIn in = {.term = req_int(r, "term", 0, 0, INT64_MAX), .f = &f};
     if (!admin_council_term_here(r, in.term)) return reply_error(r, 403, NOT_THIS_COUNCIL);
     char err[512];
-    if (form_day(f.from, &in.from) != 0) {
+    if (page_form_day(f.from, &in.from) != 0) {
         f.error = "Ngày bắt đầu không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 1/7/2026.";
         return council_render(r, 400, &f, NULL);
     }
@@ -403,11 +397,11 @@ int page_admin_membership_add(Req *r)
     MembershipIn in = {.delegate = req_int(r, "delegate", 0, 0, INT64_MAX),
                        .body = req_int(r, "body", 0, 0, INT64_MAX), .f = &f};
     if (!delegate_here(r, in.delegate) || !body_here(r, in.body)) return reply_error(r, 403, NOT_THIS_COUNCIL);
-    if (form_day(f.from, &in.from) != 0) {
+    if (page_form_day(f.from, &in.from) != 0) {
         f.error = "Ngày bắt đầu không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 1/7/2026.";
         return council_render(r, 400, &f, NULL);
     }
-    if (form_day(f.to, &in.to) < 0) {
+    if (page_form_day(f.to, &in.to) < 0) {
         f.error = "Ngày kết thúc không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, hoặc để trống.";
         return council_render(r, 400, &f, NULL);
     }
@@ -444,7 +438,7 @@ int page_admin_delegate_end(Req *r)
     EndIn in = {.delegate = page_arg_id(r, 1), .f = &f};
     if (!delegate_here(r, in.delegate)) return reply_error(r, 403, NOT_THIS_COUNCIL);
     if (!f.how) f.how = "";
-    if (form_day(f.from, &in.day) != 0) {
+    if (page_form_day(f.from, &in.day) != 0) {
         f.error = "Ngày thôi làm đại biểu không hợp lệ: hãy nhập theo dạng ngày/tháng/năm.";
         return council_render(r, 400, &f, NULL);
     }

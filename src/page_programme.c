@@ -650,12 +650,6 @@ int page_programme_evidence(Req *r)
     return reply_file(r, store_path(r->arena, cfg.files_dir, sha), mime, sha, name, 0);
 }
 
-/* A form day (d/m/yyyy); 0 ok, -1 bad, 1 empty. */
-static int form_day(const char *s, int64_t *day)
-{
-    if (!s || !*s) return 1;
-    return unit_parse_day(s, day) == 0 ? 0 : -1;
-}
 
 /* POST /quan-tri/hoi-dong/:council/chuong-trinh/:id/viec [editor; ROUTE_COUNCIL]
  * Form: csrf, parent (0 = top), code, title, owner (this council or one
@@ -671,7 +665,7 @@ int page_admin_programme_task_add(Req *r)
                      .title = req_form(r, "title"), .owner_council_id = req_int(r, "owner", 0, 0, INT64_MAX),
                      .target_kind = req_form(r, "target_kind"), .target_unit = req_form(r, "target_unit")};
     in.position = (int)db_int(r->db, 0, "SELECT COUNT(*) + 1 FROM programme_tasks WHERE programme_id = ?1", "l", prog);
-    if (form_day(req_form(r, "from"), &in.starts_on) != 0 || form_day(req_form(r, "due"), &in.due_on) != 0)
+    if (page_form_day(req_form(r, "from"), &in.starts_on) != 0 || page_form_day(req_form(r, "due"), &in.due_on) != 0)
         return programme_render_ex(r, 400, prog, 1, 0, day, "Ngày bắt đầu và thời hạn cần nhập theo dạng ngày/tháng/năm.", 1);
     double v = 0;
     const char *tv = req_form(r, "target_value"), *w = req_form(r, "weight");
@@ -714,7 +708,7 @@ int page_admin_programme_add(Req *r)
                       .issuer = req_form(r, "issuer"), .title = req_form(r, "title"), .publish = req_form(r, "publish"),
                       .summary = req_form(r, "summary")};
     UpdateForm none = {.programme_typed = 1};
-    if (form_day(req_form(r, "from"), &in.starts_on) != 0 || form_day(req_form(r, "to"), &in.ends_on) != 0) {
+    if (page_form_day(req_form(r, "from"), &in.starts_on) != 0 || page_form_day(req_form(r, "to"), &in.ends_on) != 0) {
         none.error = "Thời gian thực hiện cần nhập theo dạng ngày/tháng/năm, ví dụ 1/1/2026 – 31/12/2026.";
         return tasks_render(r, 400, &none, NULL);
     }

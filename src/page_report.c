@@ -21,7 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <xlsxwriter.h>
 
 #include "config.h"
 #include "content.h"
@@ -31,6 +30,7 @@
 #include "layout.h"
 #include "log.h"
 #include "page.h"
+#include "page_export.h"
 #include "page_util.h"
 #include "report.h"
 #include "staff.h"
@@ -259,11 +259,6 @@ int page_admin_reports(Req *r)
                                         : !strcmp(ok, "mau") ? "Đã lưu mẫu báo cáo (phiên bản mới)." : NULL);
 }
 
-/* A form day; 0 ok, -1 bad or empty. */
-static int form_day(const char *s, int64_t *day)
-{
-    return s && *s && unit_parse_day(s, day) == 0 ? 0 : -1;
-}
 
 /* POST /quan-tri/hoi-dong/:council/dot-bao-cao/mo [editor; ROUTE_COUNCIL]
  * Form: csrf, title, kind, version, from, to, deadline.  Addressed to every
@@ -273,8 +268,8 @@ int page_admin_campaign_open(Req *r)
     Arena *a = r->arena;
     ReportCampaignIn in = {.council_id = r->council_id, .title = req_form(r, "title"), .kind = req_form(r, "kind"),
                            .version_id = req_int(r, "version", 0, 0, INT64_MAX), .now = r->now};
-    if (form_day(req_form(r, "from"), &in.period_from) || form_day(req_form(r, "to"), &in.period_to)
-        || form_day(req_form(r, "deadline"), &in.deadline))
+    if (page_form_day(req_form(r, "from"), &in.period_from) || page_form_day(req_form(r, "to"), &in.period_to)
+        || page_form_day(req_form(r, "deadline"), &in.deadline))
         return reports_render(r, 400, "Ngày không hợp lệ: hãy nhập kỳ báo cáo và hạn nộp theo dạng ngày/tháng/năm, "
                                       "ví dụ 1/1/2026 – 31/12/2026, hạn 15/12/2026.", 1, NULL);
     char *title = in.title ? vn_clean(a, in.title) : NULL;
@@ -558,28 +553,6 @@ static int owned_campaign(Req *r, Campaign *c)
     return 0;
 }
 
-/* A horizontal bar chart as inline SVG (labels escaped; no script, no style). */
-static const char *bar_svg(Arena *a, const char *title, const char *const *labels, const int *values, int n)
-{
-    int max = 1;
-    for (int i = 0; i < n; i++) if (values[i] > max) max = values[i];
-    Buf b;
-    buf_init(&b, a);
-    int h = 26 * n + 8;
-    buf_printf(&b, "<svg class=\"chart\" viewBox=\"0 0 480 %d\" width=\"100%%\" role=\"img\" aria-label=\"", h);
-    buf_xml(&b, title);
-    buf_puts(&b, "\">");
-    for (int i = 0; i < n; i++) {
-        int y = 4 + 26 * i, w = (int)(260.0 * values[i] / max + 0.5);
-        buf_printf(&b, "<text x=\"0\" y=\"%d\" font-size=\"13\">", y + 16);
-        buf_xml(&b, labels[i]);
-        buf_printf(&b, "</text><rect x=\"170\" y=\"%d\" width=\"%d\" height=\"18\" fill=\"#8a1c1c\"></rect>"
-                       "<text x=\"%d\" y=\"%d\" font-size=\"13\">%d</text>", y + 3, w > 0 ? w : 1, 176 + w, y + 16, values[i]);
-    }
-    buf_puts(&b, "</svg>");
-    return buf_str(&b);
-}
-
 /* GET /quan-tri/hoi-dong/:council/dot-bao-cao/:campaign [reviewer; ROUTE_COUNCIL] */
 int page_admin_campaign(Req *r)
 {
@@ -643,7 +616,7 @@ int page_admin_campaign(Req *r)
     val_set(ctx, "counts", sums);
     const char *labels[5] = {report_status_label(0), report_status_label(1), report_status_label(2),
                              report_status_label(3), report_status_label(4)};
-    val_set_str(ctx, "status_chart", bar_svg(a, "Trạng thái báo cáo", labels, counts, 5));
+    val_set_str(ctx, "status_chart", page_bar_svg(a, "Trạng thái báo cáo", labels, counts, 5));
     /* the aggregate over accepted reports (and submitted ones with ?ca-da-nop=1) */
     int with_sub = req_query(r, "ca-da-nop") != NULL;
     val_set_bool(ctx, "with_submitted", with_sub);
@@ -665,9 +638,9 @@ int page_admin_campaign(Req *r)
         } else if (g[i].kind == RF_YESNO) {
             const char *yn[2] = {"Có", "Không"};
             int v[2] = {g[i].yes, g[i].no};
-            val_set_str(m, "chart", bar_svg(a, g[i].label, yn, v, 2));
+            val_set_str(m, "chart", page_bar_svg(a, g[i].label, yn, v, 2));
         } else if (g[i].kind == RF_CHOICE) {
-            val_set_str(m, "chart", bar_svg(a, g[i].label, g[i].choices, g[i].counts, g[i].nchoices));
+            val_set_str(m, "chart", page_bar_svg(a, g[i].label, g[i].choices, g[i].counts, g[i].nchoices));
         } else if (g[i].kind == RF_TEXT) {
             val_set_bool(m, "is_text", 1);
         }
@@ -681,13 +654,7 @@ int page_admin_campaign(Req *r)
 }
 
 /* The export table: a header and one row per addressed council. */
-typedef struct Table {
-    int ncols, nrows;
-    const char **head;
-    const char ***rows;
-} Table;
-
-static int export_table(Req *r, const Campaign *c, Table *t)
+static int export_table(Req *r, const Campaign *c, ExportTable *t)
 {
     Arena *a = r->arena;
     int64_t today = vn_day_start(r->now);
@@ -761,68 +728,12 @@ int page_admin_campaign_export(Req *r)
     Arena *a = r->arena;
     const char *format = req_query(r, "dinh-dang");
     if (!format) format = "csv";
-    if (strcmp(format, "csv") && strcmp(format, "xlsx") && strcmp(format, "json"))
+    if (!export_format_ok(format))
         return reply_error(r, 400, "Định dạng xuất không hợp lệ: chọn CSV, Excel (XLSX) hoặc JSON.");
-    Table t;
+    ExportTable t;
     if (export_table(r, &c, &t) != 0) return reply_error(r, 500, NULL);
-    const char *stem = arena_printf(a, "bao-cao-%lld", (long long)c.id);
-    Buf b;
-    buf_init(&b, a);
-    if (!strcmp(format, "csv")) {
-        buf_puts(&b, "\xEF\xBB\xBF");
-        for (int i = 0; i < t.ncols; i++) { if (i) buf_putc(&b, ','); buf_csv(&b, t.head[i]); }
-        buf_puts(&b, "\r\n");
-        for (int k = 0; k < t.nrows; k++) {
-            for (int i = 0; i < t.ncols; i++) { if (i) buf_putc(&b, ','); buf_csv(&b, t.rows[k][i]); }
-            buf_puts(&b, "\r\n");
-        }
-        return reply_download(r, "text/csv; charset=utf-8", b.data, b.len, arena_printf(a, "%s.csv", stem));
-    }
-    if (!strcmp(format, "json")) {
-        buf_puts(&b, "{\"campaign\": \"");
-        buf_json(&b, c.title);
-        buf_puts(&b, "\", \"reports\": [");
-        for (int k = 0; k < t.nrows; k++) {
-            buf_puts(&b, k ? ",\n  {" : "\n  {");
-            for (int i = 0; i < t.ncols; i++) {
-                if (i) buf_puts(&b, ", ");
-                buf_putc(&b, '"'); buf_json(&b, t.head[i]); buf_puts(&b, "\": \"");
-                buf_json(&b, t.rows[k][i]); buf_putc(&b, '"');
-            }
-            buf_putc(&b, '}');
-        }
-        buf_puts(&b, "\n]}\n");
-        return reply_download(r, "application/json; charset=utf-8", b.data, b.len, arena_printf(a, "%s.json", stem));
-    }
-    char *path = arena_printf(a, "%s/.export-XXXXXX", cfg.files_dir);
-    int fd = mkstemp(path);
-    if (fd < 0) { log_error("export temp file: %s", strerror(errno)); return reply_error(r, 503, NULL); }
-    close(fd);
-    lxw_workbook *wb = workbook_new(path);
-    lxw_error e = wb ? LXW_NO_ERROR : LXW_ERROR_MEMORY_MALLOC_FAILED;
-    if (wb) {
-        lxw_worksheet *ws = workbook_add_worksheet(wb, "Báo cáo");
-        lxw_format *bold = workbook_add_format(wb);
-        format_set_bold(bold);
-        for (int i = 0; i < t.ncols && !e; i++) e = worksheet_write_string(ws, 0, (lxw_col_t)i, t.head[i], bold);
-        for (int k = 0; k < t.nrows && !e; k++)
-            for (int i = 0; i < t.ncols && !e; i++)
-                if (*t.rows[k][i]) e = worksheet_write_string(ws, (lxw_row_t)(k + 1), (lxw_col_t)i, t.rows[k][i], NULL);
-        worksheet_freeze_panes(ws, 1, 1);
-        lxw_error ce = workbook_close(wb);
-        if (!e) e = ce;
-    }
-    FILE *f = e ? NULL : fopen(path, "rb");
-    if (f) {
-        char chunk[16384];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
-        fclose(f);
-    }
-    unlink(path);
-    if (e || !f) { log_error("campaign export xlsx: %s", lxw_strerror(e)); return reply_error(r, 500, NULL); }
-    return reply_download(r, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b.data, b.len,
-                          arena_printf(a, "%s.xlsx", stem));
+    return reply_table(r, format, arena_printf(a, "bao-cao-%lld", (long long)c.id), "campaign", c.title, "reports",
+                       "Báo cáo", &t);
 }
 
 static int target_of(Req *r, const Campaign *c, int64_t *target)

@@ -4,6 +4,7 @@
 #include <time.h>
 #include <utf8proc.h>
 #include "page_util.h"
+#include "unit.h"
 #include "vn.h"
 
 int64_t page_arg_id(Req *r, int i)
@@ -137,4 +138,46 @@ Val *page_pager(Arena *a, const char *base, int64_t page, int64_t pages)
     }
     val_set(p, "items", items);
     return p;
+}
+
+int page_form_day(const char *s, int64_t *day)
+{
+    *day = 0;
+    if (!s || !*s) return 1;
+    return unit_parse_day(s, day) == 0 ? 0 : -1;
+}
+
+const char *page_upload_name(const Upload *up, const char *fallback, int *bad)
+{
+    *bad = 0;
+    if (!up || up->size == 0) return NULL;
+    const char *name = up->filename ? up->filename : "";
+    for (const char *p = name; *p; p++)
+        if (*p == '/' || *p == '\\') name = p + 1;
+    if (!*name) return fallback;
+    int wrong = !vn_utf8_valid(name, strlen(name)) || strlen(name) > 255;
+    for (const unsigned char *p = (const unsigned char *)name; !wrong && *p; p++) wrong = *p < 0x20 || *p == 0x7f;
+    if (wrong) { *bad = 1; return NULL; }
+    return name;
+}
+
+const char *page_bar_svg(Arena *a, const char *title, const char *const *labels, const int *values, int n)
+{
+    int max = 1;
+    for (int i = 0; i < n; i++) if (values[i] > max) max = values[i];
+    Buf b;
+    buf_init(&b, a);
+    int h = 26 * n + 8;
+    buf_printf(&b, "<svg class=\"chart\" viewBox=\"0 0 480 %d\" width=\"100%%\" role=\"img\" aria-label=\"", h);
+    buf_xml(&b, title);
+    buf_puts(&b, "\">");
+    for (int i = 0; i < n; i++) {
+        int y = 4 + 26 * i, w = (int)(260.0 * values[i] / max + 0.5);
+        buf_printf(&b, "<text x=\"0\" y=\"%d\" font-size=\"13\">", y + 16);
+        buf_xml(&b, labels[i]);
+        buf_printf(&b, "</text><rect x=\"170\" y=\"%d\" width=\"%d\" height=\"18\" fill=\"#8a1c1c\"></rect>"
+                       "<text x=\"%d\" y=\"%d\" font-size=\"13\">%d</text>", y + 3, w > 0 ? w : 1, 176 + w, y + 16, values[i]);
+    }
+    buf_puts(&b, "</svg>");
+    return buf_str(&b);
 }

@@ -31,4 +31,15 @@ const char *page_url(Arena *a, const char *base, int64_t n);
 Val *page_pager(Arena *a, const char *base, int64_t page, int64_t pages);
 /* A breadcrumb item {name, url}; url NULL for the current page. */
 Val *page_crumb(Arena *a, const char *name, const char *url);
+/* A "d/m/yyyy" (or yyyy-mm-dd) form date as 00:00 Vietnam time: 0 and
+ * *day, 1 when empty (the caller decides if that is allowed), -1 bad. */
+int page_form_day(const char *s, int64_t *day);
+/* The name of an uploaded file as the sender's computer had it (path
+ * stripped): NULL when there is no file (or it is empty), fallback when the
+ * name is empty; NULL with *bad = 1 when it is not UTF-8, has control
+ * characters or is longer than 255 bytes. */
+const char *page_upload_name(const Upload *up, const char *fallback, int *bad);
+/* A horizontal bar chart as inline SVG: labels through buf_xml, numbers
+ * with %d, fixed markup (no script, no style): safe for {{&raw}}. */
+const char *page_bar_svg(Arena *a, const char *title, const char *const *labels, const int *values, int n);
 #endif

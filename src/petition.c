@@ -92,7 +92,7 @@ int petition_event(Db *db, int64_t petition_id, int64_t now, const char *action,
 {
     int st = db_exec(db, "INSERT INTO petition_events (petition_id, at, action, status, note, user_id, username, "
                          "agency_id) VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, 0), ?7, NULLIF(?8, 0))",
-                     "llttttll", petition_id, now, action, status, note ? note : "", by ? by->id : 0,
+                     "lltttltl", petition_id, now, action, status, note ? note : "", by ? by->id : 0,
                      who(by), by ? by->agency_id : 0);
     return st == DB_OK ? 0 : -1;
 }

@@ -184,6 +184,22 @@ int report_prefill(Db *db, int64_t council_id, const char *code, int64_t day, do
                                              " FROM delegate_modes m WHERE m.delegate_id = d.id AND m.valid_from <= ?2"
                                              " ORDER BY m.valid_from DESC LIMIT 1), 0) = 1", "ll", term, day) : 0;
     if (serving < 0 || full < 0) return -1;
+    /* Voters' petitions and meetings (issue 10): counted from the start of
+     * the term to the day, merged duplicates once. */
+    int64_t term_from = term > 0 ? db_int(db, 0, "SELECT starts_on FROM council_terms WHERE id = ?1", "l", term) : day;
+    static const struct { const char *code, *sql; } counted[] = {
+        {"petitions_received", "SELECT COUNT(*) FROM petitions WHERE council_id = ?1 AND status <> 'merged'"
+                               " AND received_on >= ?2 AND received_on <= ?3"},
+        {"petitions_answered", "SELECT COUNT(*) FROM petitions WHERE council_id = ?1 AND answered_on >= ?2 AND answered_on <= ?3"},
+        {"voter_meetings", "SELECT COUNT(*) FROM voter_meetings WHERE council_id = ?1 AND held_on >= ?2 AND held_on <= ?3"},
+    };
+    for (size_t i = 0; i < sizeof counted / sizeof counted[0]; i++)
+        if (!strcmp(code, counted[i].code)) {
+            int64_t n = db_int(db, -1, counted[i].sql, "lll", council_id, term_from, day);
+            if (n < 0) return -1;
+            *out = (double)n;
+            return 0;
+        }
     if (!strcmp(code, "seats")) *out = (double)seats;
     else if (!strcmp(code, "delegates")) *out = (double)serving;
     else if (!strcmp(code, "full_time")) *out = (double)full;

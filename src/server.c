@@ -17,6 +17,7 @@
 #include "engage.h"
 #include "http_server.h"
 #include "log.h"
+#include "petition.h"
 #include "server.h"
 #include "tmpl.h"
 #include "tuning.h"
@@ -50,6 +51,19 @@ static void *task_thread(void *arg)
  * a burst of searches or renders left the server 10-20 MB larger for good
  * (bench/run.sh, VmRSS sampled during the load); malloc_trim releases the
  * free pages wherever they are.  It takes a few milliseconds. */
+/* Hourly: erase the personal data of petitions answered longer ago than
+ * the retention period (petition.h; docs/PETITIONS.md "Personal data"). */
+static void retention_task(void *db, long long now)
+{
+    static long long last;
+    if (cfg.petition_retention_days <= 0 || now - last < 3600) return;
+    last = now;
+    int64_t n = petition_retention_sweep(db, now, cfg.petition_retention_days);
+    if (n > 0) log_info("petitions: personal data of %lld answered petitions erased (retention %d days)", (long long)n,
+                        cfg.petition_retention_days);
+    else if (n < 0) log_warn("petitions: the retention sweep failed; it runs again in an hour");
+}
+
 static void trim_task(void *db, long long now)
 {
     (void)db, (void)now;
@@ -95,6 +109,7 @@ int server_run(char *err, size_t errlen)
     http_after_hook = engage_after_request;
     server_add_task(engage_task);
     server_add_task(trim_task);
+    server_add_task(retention_task);
     db_set_path(cfg.db_path);
 
     sigset_t set;
