@@ -273,11 +273,16 @@ int page_petition_post(Req *r)
     int code_ok = captcha_check(cid, code, r->now);
     if (req_form(r, "ma_moi")) return form_render(r, 200, &f);
 
-    /* A filled honeypot is a robot: answer like a success, store nothing. */
+    /* A filled honeypot is a robot: answer like a success (the same page,
+     * a code that was never stored), store nothing. */
     if (honey && *honey) {
         char fake[PETITION_CODE_SIZE];
         petition_new_code(fake);
-        return sent_render(r, arena_strdup(a, fake), NULL, 0);
+        int64_t to = 0, u = place && !strcmp(place, CITY_VALUE) ? 0 : place ? strtoll(place, NULL, 10) : -1;
+        char *cn = u >= 0 && petition_public_route(r->db, u, vn_day_start(r->now), &to) == 0
+                       ? db_text(r->db, a, "SELECT name FROM councils WHERE id = ?1", "l", to) : NULL;
+        const Upload *hu = req_upload(r, "tep");
+        return sent_render(r, arena_strdup(a, fake), cn, hu && hu->size > 0);
     }
     if (r->body_too_large) {
         f.file_err = arena_printf(a, "Tệp đính kèm quá lớn (tối đa %s).", page_size_text(a, PETITION_FILE_MAX));
