@@ -77,6 +77,11 @@ const Route routes[] = {
      ROUTE_COUNCIL},
     {"GET",  "/quan-tri/hoi-dong/:council/bao-cao-kien-nghi/in", page_admin_petition_report_print, ROLE_REVIEWER,
      ROUTE_COUNCIL},
+    /* the fields and status labels petitions use: data kept by the portal's administrator */
+    {"GET",  "/quan-tri/kien-nghi/danh-muc",    page_admin_petition_catalog, ROLE_ADMIN, 0},
+    {"POST", "/quan-tri/kien-nghi/danh-muc/linh-vuc", page_admin_petition_field_add, ROLE_ADMIN, 0},
+    {"POST", "/quan-tri/kien-nghi/danh-muc/linh-vuc/:id", page_admin_petition_field_save, ROLE_ADMIN, 0},
+    {"POST", "/quan-tri/kien-nghi/danh-muc/nhan", page_admin_status_label_save, ROLE_ADMIN, 0},
     /* an answering agency's own pages: only what is forwarded to it (page_agency.c) */
     {"GET",  "/quan-tri/co-quan",               page_agency_home,      ROLE_AGENCY, ROUTE_ANY_OFFICE},
     {"GET",  "/quan-tri/co-quan/kien-nghi/:id", page_agency_petition,  ROLE_AGENCY, ROUTE_ANY_OFFICE | ROUTE_AGENCY_PETITION},

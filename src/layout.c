@@ -302,6 +302,7 @@ Val *layout_ctx(Req *r)
         val_set_bool(u, "is_admin", portal && role_allows(r->user->role, ROLE_ADMIN));
         val_set_bool(u, "is_moderator", portal && role_allows(r->user->role, ROLE_MODERATOR));
         val_set_bool(u, "is_portal", portal);
+        val_set_bool(u, "is_agency", r->user->role == ROLE_AGENCY);
         val_set(ctx, "user", u);
     }
     val_set_str(ctx, "csrf", r->csrf ? r->csrf : "");

@@ -84,6 +84,10 @@ int page_admin_agency_account(Req *r);
 int page_admin_petition_report(Req *r);        /* page_petition_report.c */
 int page_admin_petition_report_export(Req *r);
 int page_admin_petition_report_print(Req *r);
+int page_admin_petition_catalog(Req *r);       /* page_petition_catalog.c */
+int page_admin_petition_field_add(Req *r);
+int page_admin_petition_field_save(Req *r);
+int page_admin_status_label_save(Req *r);
 int page_agency_home(Req *r);
 int page_agency_petition(Req *r);
 int page_agency_take_up(Req *r);

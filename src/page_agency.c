@@ -72,15 +72,6 @@ int page_agency_home(Req *r)
     return reply_page(r, 200, "agency_petitions", "Kiến nghị cử tri chuyển tới cơ quan", ctx);
 }
 
-static Val *opt(Arena *a, const char *value, const char *label, int selected)
-{
-    Val *o = val_map(a);
-    val_set_str(o, "value", value);
-    val_set_str(o, "label", label);
-    val_set_bool(o, "selected", selected);
-    return o;
-}
-
 /* The petition page; error and typed after a refused answer. */
 static int petition_render(Req *r, int status, const char *error, int typed)
 {
@@ -135,7 +126,7 @@ static int petition_render(Req *r, int status, const char *error, int typed)
                                            {"scheduled", "Có lộ trình giải quyết"}, {"not_resolvable", "Chưa thể giải quyết"}};
         const char *kind = typed ? req_form(r, "kind") : NULL;
         Val *kinds = val_list(a);
-        for (int i = 0; i < 4; i++) val_push(kinds, opt(a, k[i][0], k[i][1], same(kind, k[i][0])));
+        for (int i = 0; i < 4; i++) val_push(kinds, page_option(a, k[i][0], k[i][1], same(kind, k[i][0])));
         val_set(ctx, "kinds", kinds);
         val_set_int(ctx, "revision", typed && req_form(r, "revision") ? atoi(req_form(r, "revision")) : revision);
         val_set_str(ctx, "answer_text", typed ? page_echo(a, req_form(r, "text")) : "");

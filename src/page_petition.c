@@ -31,20 +31,6 @@
 
 #define PER_PAGE 50
 
-static const char *base_url(Req *r)
-{
-    return arena_printf(r->arena, "/quan-tri/hoi-dong/%lld", (long long)r->council_id);
-}
-
-static Val *opt(Arena *a, const char *value, const char *label, int selected)
-{
-    Val *o = val_map(a);
-    val_set_str(o, "value", value);
-    val_set_str(o, "label", label);
-    val_set_bool(o, "selected", selected);
-    return o;
-}
-
 static int same(const char *a, const char *b) { return a && b && !strcmp(a, b); }
 
 /* Options from a two-column query (value, label) with a leading "" option. */
@@ -52,13 +38,13 @@ static Val *options(Req *r, const char *sql, int64_t arg, const char *current, c
 {
     Arena *a = r->arena;
     Val *l = val_list(a);
-    if (none) val_push(l, opt(a, "", none, !current || !*current));
+    if (none) val_push(l, page_option(a, "", none, !current || !*current));
     Stmt *st = db_prepare(r->db, sql);
     if (!st) return l;
     if (arg) db_bind_int(st, 1, arg);
     while (db_step(st) == DB_ROW) {
         const char *v = db_col_dup(st, 0, a);
-        val_push(l, opt(a, v, db_col_dup(st, 1, a), same(v, current)));
+        val_push(l, page_option(a, v, db_col_dup(st, 1, a), same(v, current)));
     }
     db_done(st);
     return l;
@@ -74,9 +60,9 @@ static Val *options(Req *r, const char *sql, int64_t arg, const char *current, c
 static Val *level_options(Arena *a, const char *current)
 {
     Val *l = val_list(a);
-    val_push(l, opt(a, "commune", "Cấp xã, phường", same(current, "commune")));
-    val_push(l, opt(a, "city", "Cấp thành phố (tỉnh)", same(current, "city")));
-    val_push(l, opt(a, "central", "Trung ương", same(current, "central")));
+    val_push(l, page_option(a, "commune", "Cấp xã, phường", same(current, "commune")));
+    val_push(l, page_option(a, "city", "Cấp thành phố (tỉnh)", same(current, "city")));
+    val_push(l, page_option(a, "central", "Trung ương", same(current, "central")));
     return l;
 }
 
@@ -85,7 +71,7 @@ static Val *answer_options(Arena *a, const char *current)
     static const char *const k[][2] = {{"resolved", "Đã giải quyết"}, {"answered_explained", "Đã trả lời, giải thích"},
                                        {"scheduled", "Có lộ trình giải quyết"}, {"not_resolvable", "Chưa thể giải quyết"}};
     Val *l = val_list(a);
-    for (int i = 0; i < 4; i++) val_push(l, opt(a, k[i][0], k[i][1], same(current, k[i][0])));
+    for (int i = 0; i < 4; i++) val_push(l, page_option(a, k[i][0], k[i][1], same(current, k[i][0])));
     return l;
 }
 
@@ -181,7 +167,7 @@ static int list_render(Req *r, int status, const NewForm *nf)
     Arena *a = r->arena;
     Val *ctx = layout_ctx(r);
     val_set_bool(ctx, "admin", 1);
-    const char *base = base_url(r);
+    const char *base = page_council_base(r);
     char *name = db_text(r->db, a, "SELECT name FROM councils WHERE id = ?1", "l", r->council_id);
     val_set_str(ctx, "name", name ? name : "");
     val_set_str(ctx, "base", base);
@@ -283,7 +269,7 @@ static int list_render(Req *r, int status, const NewForm *nf)
     const char *ch = typed ? req_form(r, "channel") : "meeting";
     Val *chs = val_list(a);
     static const char *const chv[] = {"meeting", "letter", "front"};
-    for (int i = 0; i < 3; i++) val_push(chs, opt(a, chv[i], channel_label(chv[i]), same(ch, chv[i])));
+    for (int i = 0; i < 3; i++) val_push(chs, page_option(a, chv[i], channel_label(chv[i]), same(ch, chv[i])));
     val_set(form, "channels", chs);
     val_set(form, "fields", options(r, SQL_FIELDS, 0, typed ? req_form(r, "field") : NULL, "Chưa phân loại"));
     val_set(form, "meetings", options(r, SQL_MEETINGS, r->council_id, typed ? req_form(r, "meeting") : NULL, "—"));
@@ -336,7 +322,7 @@ int page_admin_petition_add(Req *r)
         nf.error = "Không ghi được lúc này, vui lòng thử lại.";
         return list_render(r, 503, &nf);
     }
-    return reply_redirect(r, arena_printf(r->arena, "%s/kien-nghi/%lld?ok=moi", base_url(r), (long long)id));
+    return reply_redirect(r, arena_printf(r->arena, "%s/kien-nghi/%lld?ok=moi", page_council_base(r), (long long)id));
 }
 
 /* ------------------------------------------------------------ one petition */
@@ -404,7 +390,7 @@ static int pet_render(Req *r, int status, const Pet *p, const char *error, const
     int64_t today = vn_day_start(r->now);
     Val *ctx = layout_ctx(r);
     val_set_bool(ctx, "admin", 1);
-    const char *base = base_url(r);
+    const char *base = page_council_base(r);
     const char *self = arena_printf(a, "%s/kien-nghi/%lld", base, (long long)p->id);
     char *name = db_text(r->db, a, "SELECT name FROM councils WHERE id = ?1", "l", r->council_id);
     val_set(ctx, "crumbs", val_list(a));
@@ -670,5 +656,5 @@ int page_admin_petition_action(Req *r)
         int status = strstr(err, "người khác cập nhật") ? 409 : strstr(err, "Lỗi cơ sở dữ liệu") || strstr(err, "Không ghi được") ? 503 : 400;
         return pet_render(r, status, &p, arena_strdup(r->arena, err), action);
     }
-    return reply_redirect(r, arena_printf(r->arena, "%s/kien-nghi/%lld?ok=1", base_url(r), (long long)p.id));
+    return reply_redirect(r, arena_printf(r->arena, "%s/kien-nghi/%lld?ok=1", page_council_base(r), (long long)p.id));
 }

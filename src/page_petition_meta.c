@@ -27,20 +27,6 @@
 
 static int same(const char *a, const char *b) { return a && b && !strcmp(a, b); }
 
-static const char *base_url(Req *r)
-{
-    return arena_printf(r->arena, "/quan-tri/hoi-dong/%lld", (long long)r->council_id);
-}
-
-static Val *opt(Arena *a, const char *value, const char *label, int selected)
-{
-    Val *o = val_map(a);
-    val_set_str(o, "value", value);
-    val_set_str(o, "label", label);
-    val_set_bool(o, "selected", selected);
-    return o;
-}
-
 static int64_t current_term(Req *r)
 {
     int64_t today = vn_day_start(r->now);
@@ -53,7 +39,7 @@ static Val *head(Req *r, const char *title)
     Arena *a = r->arena;
     Val *ctx = layout_ctx(r);
     val_set_bool(ctx, "admin", 1);
-    const char *base = base_url(r);
+    const char *base = page_council_base(r);
     char *name = db_text(r->db, a, "SELECT name FROM councils WHERE id = ?1", "l", r->council_id);
     val_set_str(ctx, "name", name ? name : "");
     val_set_str(ctx, "base", base);
@@ -81,7 +67,7 @@ static int meetings_render(Req *r, int status, const char *error, const char *wh
     db_bind_int(st, 1, r->council_id);
     int rc;
     Val *sopts = val_list(a);
-    val_push(sopts, opt(a, "", "—", 0));
+    val_push(sopts, page_option(a, "", "—", 0));
     const char *want_s = typed_m ? req_form(r, "session") : NULL;
     while ((rc = db_step(st)) == DB_ROW) {
         Val *m = val_map(a);
@@ -92,9 +78,9 @@ static int meetings_render(Req *r, int status, const char *error, const char *wh
         val_set_str(m, "kind", same(kind, "regular") ? "thường lệ" : same(kind, "thematic") ? "chuyên đề" : "bất thường");
         val_set_str(m, "dates", arena_printf(a, "%s – %s", page_date_text(a, db_col_int(st, 4)), page_date_text(a, db_col_int(st, 5))));
         val_set_int(m, "petitions", db_col_int(st, 6));
-        val_set_str(m, "report_url", arena_printf(a, "%s/bao-cao-kien-nghi?ky-hop=%s", base_url(r), id));
+        val_set_str(m, "report_url", arena_printf(a, "%s/bao-cao-kien-nghi?ky-hop=%s", page_council_base(r), id));
         val_push(sessions, m);
-        val_push(sopts, opt(a, id, label, same(want_s, id)));
+        val_push(sopts, page_option(a, id, label, same(want_s, id)));
     }
     db_done(st);
     if (rc != DB_DONE) return reply_error(r, 500, NULL);
@@ -135,14 +121,14 @@ static int meetings_render(Req *r, int status, const char *error, const char *wh
     int64_t term = current_term(r), today = vn_day_start(r->now);
     Val *groups = val_list(a), *dels = val_list(a);
     const char *want_g = typed_m ? req_form(r, "body") : NULL;
-    val_push(groups, opt(a, "", "—", 0));
+    val_push(groups, page_option(a, "", "—", 0));
     st = db_prepare(r->db, "SELECT CAST(id AS TEXT), name FROM council_bodies WHERE term_id = ?1 AND kind = 'group' "
                            "ORDER BY position, name");
     if (!st) return reply_error(r, 500, NULL);
     db_bind_int(st, 1, term);
     while (db_step(st) == DB_ROW) {
         const char *v = db_col_dup(st, 0, a);
-        val_push(groups, opt(a, v, db_col_dup(st, 1, a), same(v, want_g)));
+        val_push(groups, page_option(a, v, db_col_dup(st, 1, a), same(v, want_g)));
     }
     db_done(st);
     st = db_prepare(r->db, "SELECT CAST(d.id AS TEXT), p.full_name FROM delegates d JOIN persons p ON p.id = d.person_id "
@@ -156,7 +142,7 @@ static int meetings_render(Req *r, int status, const char *error, const char *wh
         if (typed_m)
             for (Param *pa = r->form; pa; pa = pa->next)
                 if (!strcmp(pa->name, "delegate") && same(pa->value, v)) chosen = 1;
-        val_push(dels, opt(a, v, db_col_dup(st, 1, a), chosen));
+        val_push(dels, page_option(a, v, db_col_dup(st, 1, a), chosen));
     }
     db_done(st);
     Val *mf = val_map(a);
@@ -165,9 +151,9 @@ static int meetings_render(Req *r, int status, const char *error, const char *wh
     val_set(mf, "sessions", sopts);
     const char *timing = typed_m ? req_form(r, "timing") : "before";
     Val *tims = val_list(a);
-    val_push(tims, opt(a, "before", "Trước kỳ họp", same(timing, "before")));
-    val_push(tims, opt(a, "after", "Sau kỳ họp", same(timing, "after")));
-    val_push(tims, opt(a, "other", "Khác (chuyên đề)", same(timing, "other")));
+    val_push(tims, page_option(a, "before", "Trước kỳ họp", same(timing, "before")));
+    val_push(tims, page_option(a, "after", "Sau kỳ họp", same(timing, "after")));
+    val_push(tims, page_option(a, "other", "Khác (chuyên đề)", same(timing, "other")));
     val_set(mf, "timings", tims);
     static const char *const mkeys[] = {"day", "place", "co", "attendance", "notes"};
     for (int i = 0; i < 5; i++) val_set_str(mf, mkeys[i], typed_m ? page_echo(a, req_form(r, mkeys[i])) : "");
@@ -178,9 +164,9 @@ static int meetings_render(Req *r, int status, const char *error, const char *wh
     for (int i = 0; i < 4; i++) val_set_str(sf, skeys[i], typed_s ? page_echo(a, req_form(r, skeys[i])) : "");
     const char *skind = typed_s ? req_form(r, "kind") : "regular";
     Val *kinds = val_list(a);
-    val_push(kinds, opt(a, "regular", "Thường lệ", same(skind, "regular")));
-    val_push(kinds, opt(a, "thematic", "Chuyên đề", same(skind, "thematic")));
-    val_push(kinds, opt(a, "extraordinary", "Bất thường", same(skind, "extraordinary")));
+    val_push(kinds, page_option(a, "regular", "Thường lệ", same(skind, "regular")));
+    val_push(kinds, page_option(a, "thematic", "Chuyên đề", same(skind, "thematic")));
+    val_push(kinds, page_option(a, "extraordinary", "Bất thường", same(skind, "extraordinary")));
     val_set(sf, "kinds", kinds);
     val_set(ctx, "sf", sf);
     if (error) {
@@ -235,7 +221,7 @@ int page_admin_meeting_add(Req *r)
     char err[512];
     if (meeting_create(r->db, &in, r->user, r->now, NULL, err, sizeof err) != 0)
         return meetings_render(r, 400, arena_strdup(r->arena, err), "meeting");
-    return reply_redirect(r, arena_printf(r->arena, "%s/tiep-xuc-cu-tri?ok=1", base_url(r)));
+    return reply_redirect(r, arena_printf(r->arena, "%s/tiep-xuc-cu-tri?ok=1", page_council_base(r)));
 }
 
 /* POST /quan-tri/hoi-dong/:council/ky-hop/moi [editor; ROUTE_COUNCIL]
@@ -267,7 +253,7 @@ int page_admin_session_add(Req *r)
         db_rollback(r->db);
         return meetings_render(r, 503, "Không ghi được lúc này, vui lòng thử lại.", "session");
     }
-    return reply_redirect(r, arena_printf(r->arena, "%s/tiep-xuc-cu-tri?ok=ky-hop", base_url(r)));
+    return reply_redirect(r, arena_printf(r->arena, "%s/tiep-xuc-cu-tri?ok=ky-hop", page_council_base(r)));
 }
 
 /* ------------------------------------------------------------ agencies */
@@ -299,10 +285,10 @@ static int agencies_render(Req *r, int status, const char *error, const char *wh
         val_set_int(m, "answered", db_col_int(st, 4));
         val_set_int(m, "overdue", db_col_int(st, 5));
         val_set_int(m, "accounts", db_col_int(st, 6));
-        val_set_str(m, "list_url", arena_printf(a, "%s/kien-nghi?co-quan=%lld", base_url(r), (long long)id));
+        val_set_str(m, "list_url", arena_printf(a, "%s/kien-nghi?co-quan=%lld", page_council_base(r), (long long)id));
         if (admin) {
             int here = same(which, "account") && which_id == id;
-            val_set_str(m, "account_action", arena_printf(a, "%s/co-quan/%lld/tai-khoan", base_url(r), (long long)id));
+            val_set_str(m, "account_action", arena_printf(a, "%s/co-quan/%lld/tai-khoan", page_council_base(r), (long long)id));
             val_set_str(m, "username", here ? page_echo(a, req_form(r, "username")) : "");
             val_set_str(m, "display", here ? page_echo(a, req_form(r, "display")) : "");
             val_set_str(m, "input_id", arena_printf(a, "acc-%lld", (long long)id));
@@ -320,9 +306,9 @@ static int agencies_render(Req *r, int status, const char *error, const char *wh
     val_set_str(f, "name", typed ? page_echo(a, req_form(r, "name")) : "");
     const char *lv = typed ? req_form(r, "level") : NULL;
     Val *levels = val_list(a);
-    val_push(levels, opt(a, "commune", "Cấp xã, phường", same(lv, "commune")));
-    val_push(levels, opt(a, "city", "Cấp tỉnh, thành phố", same(lv, "city")));
-    val_push(levels, opt(a, "central", "Trung ương", same(lv, "central")));
+    val_push(levels, page_option(a, "commune", "Cấp xã, phường", same(lv, "commune")));
+    val_push(levels, page_option(a, "city", "Cấp tỉnh, thành phố", same(lv, "city")));
+    val_push(levels, page_option(a, "central", "Trung ương", same(lv, "central")));
     val_set(f, "levels", levels);
     val_set(ctx, "f", f);
     if (error && typed) val_set_str(ctx, "error", error);
@@ -352,7 +338,7 @@ int page_admin_agency_add(Req *r)
         db_rollback(r->db);
         return agencies_render(r, 503, "Không ghi được lúc này, vui lòng thử lại.", "agency", 0);
     }
-    return reply_redirect(r, arena_printf(r->arena, "%s/co-quan?ok=1", base_url(r)));
+    return reply_redirect(r, arena_printf(r->arena, "%s/co-quan?ok=1", page_council_base(r)));
 }
 
 /* POST /quan-tri/hoi-dong/:council/co-quan/:id/tai-khoan [admin; ROUTE_COUNCIL]
@@ -378,5 +364,5 @@ int page_admin_agency_account(Req *r)
         db_rollback(r->db);
         return agencies_render(r, 503, "Không ghi được lúc này, vui lòng thử lại.", "account", id);
     }
-    return reply_redirect(r, arena_printf(r->arena, "%s/co-quan?ok=tai-khoan", base_url(r)));
+    return reply_redirect(r, arena_printf(r->arena, "%s/co-quan?ok=tai-khoan", page_council_base(r)));
 }

@@ -21,11 +21,6 @@
 #include "tmpl.h"
 #include "vn.h"
 
-static const char *base_url(Req *r)
-{
-    return arena_printf(r->arena, "/quan-tri/hoi-dong/%lld", (long long)r->council_id);
-}
-
 static const char *days_text(Arena *a, const PetitionCounts *c)
 {
     if (!c->has_median) return "";
@@ -122,7 +117,7 @@ static void fill(Req *r, Val *ctx, const PetitionReport *rep, int64_t session)
         for (int i = 0; i < rep->nfield; i++) fl[i] = rep->by_field[i].label, fv[i] = (int)rep->by_field[i].c.received;
         val_set_str(ctx, "field_chart", page_bar_svg(a, "Kiến nghị theo lĩnh vực", fl, fv, rep->nfield));
     }
-    const char *q = arena_printf(a, "%s/bao-cao-kien-nghi", base_url(r));
+    const char *q = arena_printf(a, "%s/bao-cao-kien-nghi", page_council_base(r));
     val_set_str(ctx, "export_csv", arena_printf(a, "%s/xuat?ky-hop=%lld&dinh-dang=csv", q, (long long)session));
     val_set_str(ctx, "export_xlsx", arena_printf(a, "%s/xuat?ky-hop=%lld&dinh-dang=xlsx", q, (long long)session));
     val_set_str(ctx, "export_json", arena_printf(a, "%s/xuat?ky-hop=%lld&dinh-dang=json", q, (long long)session));
@@ -142,7 +137,7 @@ static void fill(Req *r, Val *ctx, const PetitionReport *rep, int64_t session)
         db_done(st);
     }
     val_set(ctx, "sessions", sessions);
-    val_set_str(ctx, "base", base_url(r));
+    val_set_str(ctx, "base", page_council_base(r));
 }
 
 /* GET /quan-tri/hoi-dong/:council/bao-cao-kien-nghi [reviewer; ROUTE_COUNCIL] */

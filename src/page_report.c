@@ -51,11 +51,6 @@ static const char *num_text(Arena *a, double v)
     return buf_str(&b);
 }
 
-static const char *base_url(Req *r)
-{
-    return arena_printf(r->arena, "/quan-tri/hoi-dong/%lld", (long long)r->council_id);
-}
-
 typedef struct Campaign {
     int64_t id, council_id, version_id, period_from, period_to, deadline;
     const char *title, *owner_name;
@@ -118,7 +113,7 @@ static int reports_render(Req *r, int status, const char *error, int typed, cons
     val_set_bool(ctx, "admin", 1);
     char *name = db_text(r->db, a, "SELECT name FROM councils WHERE id = ?1", "l", r->council_id);
     val_set_str(ctx, "name", name ? name : "");
-    const char *base = base_url(r);
+    const char *base = page_council_base(r);
     Val *due = val_list(a), *opened = val_list(a);
     Stmt *st = db_prepare(r->db, "SELECT p.id, p.title, p.deadline, c.name FROM report_targets t"
                                  " JOIN report_campaigns p ON p.id = t.campaign_id JOIN councils c ON c.id = p.council_id"
@@ -301,7 +296,7 @@ int page_admin_campaign_open(Req *r)
         db_rollback(r->db);
         return reports_render(r, 400, ok ? "Không ghi được lúc này, vui lòng thử lại." : arena_strdup(a, err), 1, NULL);
     }
-    return reply_redirect(r, arena_printf(a, "%s/dot-bao-cao/%lld", base_url(r), (long long)camp));
+    return reply_redirect(r, arena_printf(a, "%s/dot-bao-cao/%lld", page_council_base(r), (long long)camp));
 }
 
 /* ------------------------------------------------------------ one report */
@@ -432,7 +427,7 @@ static int report_render(Req *r, int status, const Campaign *c, int64_t target, 
     val_set_int(ctx, "revision", typed ? typed_revision : s.revision);
     if (error) val_set_str(ctx, "error", error);
     if (notice) val_set_str(ctx, "notice", notice);
-    const char *base = base_url(r);
+    const char *base = page_council_base(r);
     val_set_str(ctx, "action", arena_printf(a, "%s/bao-cao/%lld", base, (long long)c->id));
     val_set_str(ctx, "decide_action", arena_printf(a, "%s/dot-bao-cao/%lld/hd/%lld/quyet-dinh", base, (long long)c->id,
                                                    (long long)target));
@@ -516,7 +511,7 @@ int page_admin_report_save(Req *r)
         db_rollback(r->db);
         return report_render(r, 503, &c, r->council_id, 1, "Không ghi được lúc này, vui lòng thử lại.", NULL, 1, revision);
     }
-    return reply_redirect(r, arena_printf(a, "%s/bao-cao/%lld?ok=%s", base_url(r), (long long)c.id, submit ? "nop" : "luu"));
+    return reply_redirect(r, arena_printf(a, "%s/bao-cao/%lld?ok=%s", page_council_base(r), (long long)c.id, submit ? "nop" : "luu"));
 }
 
 /* POST /quan-tri/hoi-dong/:council/bao-cao/:campaign/phien-ban-moi [editor; ROUTE_COUNCIL] */
@@ -538,7 +533,7 @@ int page_admin_report_new_version(Req *r)
         db_rollback(r->db);
         return reply_error(r, 503, NULL);
     }
-    return reply_redirect(r, arena_printf(r->arena, "%s/bao-cao/%lld?ok=phien-ban", base_url(r), (long long)c.id));
+    return reply_redirect(r, arena_printf(r->arena, "%s/bao-cao/%lld?ok=phien-ban", page_council_base(r), (long long)c.id));
 }
 
 /* ------------------------------------------------------------ the upper level */
@@ -564,7 +559,7 @@ int page_admin_campaign(Req *r)
     Val *ctx = layout_ctx(r);
     val_set_bool(ctx, "admin", 1);
     campaign_ctx(r, &c, ctx);
-    const char *base = base_url(r);
+    const char *base = page_council_base(r);
     val_set_str(ctx, "export", arena_printf(a, "%s/dot-bao-cao/%lld/xuat", base, (long long)c.id));
     /* the board: every addressed council and its latest version */
     Stmt *st = db_prepare(r->db,
@@ -784,7 +779,7 @@ int page_admin_campaign_decide(Req *r)
         db_rollback(r->db);
         return reply_error(r, 503, NULL);
     }
-    return reply_redirect(r, arena_printf(r->arena, "%s/dot-bao-cao/%lld/hd/%lld?ok=%s", base_url(r), (long long)c.id,
+    return reply_redirect(r, arena_printf(r->arena, "%s/dot-bao-cao/%lld/hd/%lld?ok=%s", page_council_base(r), (long long)c.id,
                                           (long long)target, accept ? "chap-nhan" : "tra-lai"));
 }
 
@@ -893,7 +888,7 @@ int page_admin_template_save(Req *r)
         db_rollback(r->db);
         return reply_error(r, 503, NULL);
     }
-    return reply_redirect(r, arena_printf(a, "%s/bao-cao?ok=mau", base_url(r)));
+    return reply_redirect(r, arena_printf(a, "%s/bao-cao?ok=mau", page_council_base(r)));
 }
 
 /* POST /quan-tri/hoi-dong/:council/thi-dua/moi [editor; ROUTE_COUNCIL]
@@ -939,7 +934,7 @@ int page_admin_emulation_add(Req *r)
         db_rollback(r->db);
         return reply_error(r, 503, NULL);
     }
-    return reply_redirect(r, arena_printf(a, "%s/thi-dua/%lld", base_url(r), (long long)round));
+    return reply_redirect(r, arena_printf(a, "%s/thi-dua/%lld", page_council_base(r), (long long)round));
 refused:
     db_rollback(r->db);
     return reports_render(r, 400, arena_strdup(a, err), 1, NULL);

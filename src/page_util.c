@@ -181,3 +181,17 @@ const char *page_bar_svg(Arena *a, const char *title, const char *const *labels,
     buf_puts(&b, "</svg>");
     return buf_str(&b);
 }
+
+Val *page_option(Arena *a, const char *value, const char *label, int selected)
+{
+    Val *o = val_map(a);
+    val_set_str(o, "value", value);
+    val_set_str(o, "label", label);
+    val_set_bool(o, "selected", selected);
+    return o;
+}
+
+const char *page_council_base(Req *r)
+{
+    return arena_printf(r->arena, "/quan-tri/hoi-dong/%lld", (long long)r->council_id);
+}

@@ -42,4 +42,8 @@ const char *page_upload_name(const Upload *up, const char *fallback, int *bad);
 /* A horizontal bar chart as inline SVG: labels through buf_xml, numbers
  * with %d, fixed markup (no script, no style): safe for {{&raw}}. */
 const char *page_bar_svg(Arena *a, const char *title, const char *const *labels, const int *values, int n);
+/* One <option> for templates: {value, label, selected}. */
+Val *page_option(Arena *a, const char *value, const char *label, int selected);
+/* "/quan-tri/hoi-dong/<id>" of the council of a ROUTE_COUNCIL request. */
+const char *page_council_base(Req *r);
 #endif

@@ -26,12 +26,13 @@
 
 #include <curl/curl.h>
 
+#include "db.h"
 #include "http.h"
 #include "tclient.h"
 #include "t.h"
 
 static TServer S;
-static TClient *admin, *anon;
+static TClient *admin, *anon, *agency;
 static char *home_html;
 static char *public_token;   /* the anonymous form token from a public page, or NULL */
 
@@ -142,6 +143,26 @@ TEST(setup)
     TResp *r = tc_get(anon, "/");
     CHECK_INT(r->status, 200);
     home_html = strdup(r->body);
+    /* An answering agency's account for the ROLE_AGENCY routes, whose
+     * ":id" = 1 must then name a petition (and a recommendation) forwarded
+     * to that agency. */
+    Db *db = ts_db(&S);
+    CHECK(db != NULL);
+    if (db) {
+        int64_t g = db_int(db, 0, "SELECT MIN(id) FROM agencies", "");
+        CHECK(g > 0);
+        db_exec(db, "UPDATE petitions SET status = 'forwarded', agency_id = ?1, forwarded_on = 1780000000, deadline = 1790000000, "
+                    "answered_on = NULL, answer_kind = NULL WHERE id = 1", "l", g);
+        db_exec(db, "UPDATE recommendations SET agency_id = ?1 WHERE id = 1", "l", g);
+        char cmd[160];
+        snprintf(cmd, sizeof cmd, "user add csrf.coquan agency 'Cơ quan thử' --agency %lld", (long long)g);
+        setenv("HOIDONG_PASSWORD", TS_ADMIN_PASSWORD, 1);
+        CHECK_INT(ts_cmd(&S, NULL, cmd), 0);
+        unsetenv("HOIDONG_PASSWORD");
+        db_close(db);
+    }
+    agency = tc_new(&S);
+    CHECK_INT(tc_login(agency, "csrf.coquan", TS_ADMIN_PASSWORD), 0);
     /* The day's public form token, from any public page that has a form. */
     char *slug = real_slug("/bai-viet/");
     char path[512];
@@ -192,12 +213,13 @@ TEST(post_routes_refuse_forgeries)
             free(path);
             continue;
         }
+        TClient *me = rt->role == ROLE_AGENCY ? agency : admin;
         struct { TClient *c; const char *tok, *hdr, *what; } cases[] = {
-            {admin, NULL, origin_ok, "staff, no token"},
-            {admin, "0000000000000000000000000000000000", origin_ok, "staff, wrong token"},
-            {admin, admin->csrf, "Origin: " FOREIGN, "staff, foreign Origin"},
-            {admin, admin->csrf, "Referer: " FOREIGN "/page", "staff, foreign Referer"},
-            {admin, admin->csrf, "Origin: null", "staff, Origin null"},
+            {me, NULL, origin_ok, "staff, no token"},
+            {me, "0000000000000000000000000000000000", origin_ok, "staff, wrong token"},
+            {me, me->csrf, "Origin: " FOREIGN, "staff, foreign Origin"},
+            {me, me->csrf, "Referer: " FOREIGN "/page", "staff, foreign Referer"},
+            {me, me->csrf, "Origin: null", "staff, Origin null"},
             {anon, NULL, origin_ok, "anonymous, no token"},
             {anon, "0000000000000000000000000000000000", origin_ok, "anonymous, wrong token"},
             {anon, public_token, "Origin: " FOREIGN, "anonymous, foreign Origin"},
@@ -209,7 +231,7 @@ TEST(post_routes_refuse_forgeries)
             if (r->status != 403) fprintf(stderr, "  POST %s (%s): %ld, expected 403\n", path, cases[i].what, r->status);
             CHECK_INT(r->status, 403);
             /* A signed-in staff member with enough rights is refused by the CSRF check itself. */
-            if (cases[i].c == admin && !has_csrf_refusal(r))
+            if (cases[i].c == me && !has_csrf_refusal(r))
                 { fprintf(stderr, "  POST %s (%s): refused, but not as a forgery\n", path, cases[i].what); CHECK(0); }
             if (i == 0) check_headers(r, path);
         }
@@ -236,7 +258,8 @@ TEST(post_routes_accept_genuine)
             if (is_logout) logout = rt;
             if (is_logout != pass) continue;
             char *path = fill(rt->pattern);
-            TResp *r = post(admin, path, admin->csrf, pass ? origin_ok : referer_ok);
+            TClient *me = rt->role == ROLE_AGENCY ? agency : admin;
+            TResp *r = post(me, path, me->csrf, pass ? origin_ok : referer_ok);
             if (has_csrf_refusal(r) || r->status == 0)
                 { fprintf(stderr, "  POST %s with the right token: %ld\n", path, r->status); CHECK(0); }
             if (rt->role == ROLE_NONE && public_token) {
@@ -296,6 +319,7 @@ int main(void)
     }
     tc_free(admin);
     tc_free(anon);
+    tc_free(agency);
     free(home_html);
     free(public_token);
     ts_stop(&S);

@@ -373,6 +373,43 @@ TEST(test_meetings_and_agencies_pages)
     tc_free(c);
 }
 
+TEST(test_catalog_is_data)
+{
+    TClient *c = tc_new(&srv);
+    CHECK_INT(tc_login(c, "admin", TS_ADMIN_PASSWORD), 0);
+    TResp *res = tc_get(c, "/quan-tri/kien-nghi/danh-muc");
+    CHECK_INT(res->status, 200);
+    CHECK_CONTAINS(res->body, "Giao thông");
+    int64_t before = db_int(db, 0, "SELECT COUNT(*) FROM petition_fields", "");
+    res = tc_post(c, "/quan-tri/kien-nghi/danh-muc/linh-vuc", "csrf", c->csrf, "code", "Nông Nghiệp", "label", "Nông nghiệp",
+                  "position", "12", NULL);
+    CHECK_INT(res->status, 400);
+    CHECK_CONTAINS(res->body, "value=\"Nông Nghiệp\"");
+    res = tc_post(c, "/quan-tri/kien-nghi/danh-muc/linh-vuc", "csrf", c->csrf, "code", "giao-thong", "label", "Trùng", NULL);
+    CHECK_INT(res->status, 400);
+    CHECK_INT(db_int(db, 0, "SELECT COUNT(*) FROM petition_fields", ""), before);
+    res = tc_post(c, "/quan-tri/kien-nghi/danh-muc/linh-vuc", "csrf", c->csrf, "code", "nong-nghiep", "label", "Nông nghiệp "
+                  HOSTILE, "position", "12", NULL);
+    CHECK_INT(res->status, 303);
+    CHECK_INT(db_int(db, 0, "SELECT COUNT(*) FROM petition_fields WHERE code = 'nong-nghiep' AND active = 1", ""), 1);
+    res = tc_post(c, "/quan-tri/kien-nghi/danh-muc/nhan", "csrf", c->csrf, "domain", "petition", "code", "forwarded", "label",
+                  "Đã chuyển đến cơ quan có thẩm quyền", NULL);
+    CHECK_INT(res->status, 303);
+    res = tc_post(c, "/quan-tri/kien-nghi/danh-muc/nhan", "csrf", c->csrf, "domain", "petition", "code", "khong-co", "label", "X", NULL);
+    CHECK_INT(res->status, 400);
+    tc_free(c);
+    /* the new field is offered to staff, the new label shown on their list */
+    TClient *e = signed_in("tp.bientap");
+    res = tc_get(e, url("/quan-tri/hoi-dong/%lld/kien-nghi", city, 0));
+    CHECK_CONTAINS(res->body, "Nông nghiệp &lt;script&gt;");
+    CHECK_CONTAINS(res->body, "Đã chuyển đến cơ quan có thẩm quyền");
+    res = tc_get(e, "/quan-tri/kien-nghi/danh-muc");   /* a council's editor does not keep the catalogue */
+    CHECK_INT(res->status, 403);
+    res = tc_post(e, "/quan-tri/kien-nghi/danh-muc/nhan", "csrf", e->csrf, "domain", "petition", "code", "forwarded", "label", "X", NULL);
+    CHECK_INT(res->status, 403);
+    tc_free(e);
+}
+
 int main(void)
 {
     t_prog = "http_petition";
@@ -404,6 +441,7 @@ int main(void)
     RUN(test_publish_and_trail);
     RUN(test_report_exports);
     RUN(test_meetings_and_agencies_pages);
+    RUN(test_catalog_is_data);
     db_close(db);
     ts_stop(&srv);
     return t_done();
