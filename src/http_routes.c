@@ -140,6 +140,13 @@ const Route routes[] = {
     {"GET",  "/chuong-trinh/:slug",             page_programme,        ROLE_NONE, 0},
     {"GET",  "/chuong-trinh/:slug/atom",        page_feed_programme,   ROLE_NONE, 0},
     {"GET",  "/chuong-trinh/minh-chung/:update/:file", page_programme_evidence, ROLE_NONE, 0},
+    /* citizens' petitions: send online, look up by code, answered list (page_petition_public.c, issue 10 item 3) */
+    {"GET",  "/kien-nghi",                      page_petitions_public, ROLE_NONE, 0},
+    {"GET",  "/kien-nghi/gui",                  page_petition_form,    ROLE_NONE, 0},
+    {"POST", "/kien-nghi/gui",                  page_petition_post,    ROLE_NONE, ROUTE_UPLOAD},
+    {"GET",  "/kien-nghi/tra-cuu",              page_petition_lookup_form, ROLE_NONE, 0},
+    {"POST", "/kien-nghi/tra-cuu",              page_petition_lookup,  ROLE_NONE, 0},
+    {"GET",  "/kien-nghi/tra-loi/:id/:file",    page_petition_answer_file, ROLE_NONE, 0},
     {"GET",  "/thi-dua",                        page_emulations,       ROLE_NONE, 0},
     {"GET",  "/thi-dua/:id",                    page_emulation,        ROLE_NONE, 0},
     {NULL, NULL, NULL, 0, 0},

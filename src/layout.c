@@ -125,7 +125,8 @@ Val *layout_menu(Req *r, const char *active_slug)
     }
     db_done(st);
     /* The councils' own pages (issue 8, 9): fixed entries after the categories. */
-    static const char *const fixed[][2] = {{"Hội đồng nhân dân", "/hoi-dong"}, {"Đề án, kế hoạch", "/chuong-trinh"}};
+    static const char *const fixed[][2] = {{"Hội đồng nhân dân", "/hoi-dong"}, {"Đề án, kế hoạch", "/chuong-trinh"},
+                                             {"Kiến nghị cử tri", "/kien-nghi"}};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
         size_t n = strlen(fixed[i][1]);
         Val *it = val_map(a);

@@ -98,6 +98,13 @@ int page_emulation(Req *r);
 int page_admin_emulation(Req *r);
 int page_admin_emulation_score(Req *r);
 int page_admin_emulation_approve(Req *r);
+/* page_petition_public.c: citizens' petitions (issue 10 item 3) */
+int page_petitions_public(Req *r);
+int page_petition_form(Req *r);
+int page_petition_post(Req *r);
+int page_petition_lookup_form(Req *r);
+int page_petition_lookup(Req *r);
+int page_petition_answer_file(Req *r);
 /* page_engage.c (ratings and comments) */
 /* Add the article page's rating and comment blocks to ctx (key `engage`);
  * called by page_article.  0, or -1 on a database error. */
