@@ -330,6 +330,15 @@ TEST(test_hostile_text_and_csrf)
     int64_t rid = rec_of(ag_xd, "issued");
     res = tc_post(c, REC_STATUS(rid), "revision", rev_text(rid), "status", "acknowledged", "note", "x", NULL);
     CHECK_INT(res->status, 403);
+    /* an agency's post without its token, or with a wrong one */
+    TClient *ag = signed_in("ag.xaydung");
+    res = tc_post(ag, AGENCY_STATUS(rid), "revision", rev_text(rid), "status", "acknowledged", "note", "x", NULL);
+    CHECK_INT(res->status, 403);
+    CHECK_CONTAINS(res->body, "mã bảo vệ biểu mẫu");
+    res = tc_post(ag, AGENCY_STATUS(rid), "csrf", "sai-ma", "revision", rev_text(rid), "status", "acknowledged", "note", "x", NULL);
+    CHECK_INT(res->status, 403);
+    CHECK_CONTAINS(res->body, "mã bảo vệ biểu mẫu");
+    tc_free(ag);
     CHECK_INT(footprint(), before);
     /* hostile text in every field */
     char subject[200];
