@@ -442,7 +442,7 @@ static int back_to(Req *r, int64_t sup, const char *ok, int64_t rec)
 }
 
 /* POST /quan-tri/hoi-dong/:council/giam-sat/:id/trang-thai [editor; ROUTE_COUNCIL]
- * Form: csrf, status, findings. */
+ * Form: csrf, status, findings (absent: kept). */
 int page_admin_supervision_status(Req *r)
 {
     Sup s;
@@ -450,8 +450,8 @@ int page_admin_supervision_status(Req *r)
     if (st) return st;
     char err[512];
     Typed t = {.sup_form = 1};
-    if (supervision_set_status(r->db, s.id, req_form(r, "status"), req_form(r, "findings") ? req_form(r, "findings") : "",
-                               r->user, r->now, err, sizeof err) != 0)
+    if (supervision_set_status(r->db, s.id, req_form(r, "status"), req_form(r, "findings"), r->user, r->now, err,
+                               sizeof err) != 0)
         return sup_render(r, 400, &s, arena_strdup(r->arena, err), NULL, &t);
     return back_to(r, s.id, "trang-thai", 0);
 }
