@@ -226,7 +226,7 @@ static int list_render(Req *r, int status, const char *error, int typed)
     db_bind_int(st, 1, r->council_id);
     int64_t ids[500];
     Val *items[500];
-    int n = 0, rc;
+    int n = 0, rc = DB_DONE;
     while (n < 500 && (rc = db_step(st)) == DB_ROW) {
         Val *m = val_map(a);
         ids[n] = db_col_int(st, 0);
@@ -240,6 +240,7 @@ static int list_render(Req *r, int status, const char *error, int typed)
         val_push(list, m);
     }
     db_done(st);
+    if (rc != DB_DONE && rc != DB_ROW) return reply_error(r, 500, NULL);
     /* recommendation counts per supervision: all, not yet verified, overdue today */
     for (int i = 0; i < n; i++) {
         Stmt *q = db_prepare(r->db, "SELECT status, deadline FROM recommendations WHERE supervision_id = ?1");
@@ -367,9 +368,10 @@ static int sup_render(Req *r, int status, const Sup *s, const char *error, const
     if (!st) return reply_error(r, 500, NULL);
     db_bind_int(st, 1, s->id);
     int64_t ids[512];
-    int n = 0, rc;
+    int n = 0, rc = DB_DONE;
     while (n < 512 && (rc = db_step(st)) == DB_ROW) ids[n++] = db_col_int(st, 0);
     db_done(st);
+    if (rc != DB_DONE && rc != DB_ROW) return reply_error(r, 500, NULL);
     for (int i = 0; i < n; i++) {
         Recommendation rec;
         if (supervision_rec_get(r->db, a, ids[i], today, &rec) != 1) return reply_error(r, 500, NULL);
@@ -572,7 +574,7 @@ static int agency_render(Req *r, int status, const char *error, const Typed *t, 
     db_bindf(st, "ll", agency, only);
     int64_t ids[512];
     const char *subj[512], *council[512];
-    int n = 0, rc;
+    int n = 0, rc = DB_DONE;
     while (n < 512 && (rc = db_step(st)) == DB_ROW) {
         ids[n] = db_col_int(st, 0);
         subj[n] = db_col_dup(st, 1, a);
@@ -580,6 +582,7 @@ static int agency_render(Req *r, int status, const char *error, const Typed *t, 
         n++;
     }
     db_done(st);
+    if (rc != DB_DONE && rc != DB_ROW) return reply_error(r, 500, NULL);
     Val *recs = val_list(a);
     for (int i = 0; i < n; i++) {
         Recommendation rec;
@@ -645,7 +648,7 @@ int page_supervisions_public(Req *r)
     if (!st) return reply_error(r, 500, NULL);
     int64_t ids[100];
     Val *items[100];
-    int n = 0, rc;
+    int n = 0, rc = DB_DONE;
     while (n < 100 && (rc = db_step(st)) == DB_ROW) {
         Val *m = val_map(a);
         ids[n] = db_col_int(st, 0);
@@ -659,6 +662,7 @@ int page_supervisions_public(Req *r)
         val_push(list, m);
     }
     db_done(st);
+    if (rc != DB_DONE && rc != DB_ROW) return reply_error(r, 500, NULL);
     for (int i = 0; i < n; i++) {
         Val *recs = val_list(a);
         Stmt *q = db_prepare(r->db, "SELECT r.text, g.name, r.deadline, r.status FROM recommendations r"
