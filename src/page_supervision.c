@@ -59,6 +59,19 @@ static const char *period_text(Arena *a, int64_t from, int64_t to)
                       : arena_printf(a, "%s – %s", page_date_text(a, from), page_date_text(a, to));
 }
 
+/* A multi-line text as a list of its non-empty lines (one <p> each). */
+static Val *paras(Arena *a, const char *text)
+{
+    Val *list = val_list(a);
+    for (const char *p = text ? text : ""; *p;) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n) val_push(list, val_str(a, arena_strndup(a, p, n)));
+        p += n + (e ? 1 : 0);
+    }
+    return list;
+}
+
 /* A form day; 0 ok, -1 bad or empty. */
 static int form_day(const char *s, int64_t *day)
 {
@@ -168,6 +181,7 @@ static Val *rec_val(Req *r, const Recommendation *rec, int role, int writable, c
     Arena *a = r->arena;
     Val *m = val_map(a);
     val_set_int(m, "id", rec->id);
+    val_set_int(m, "position", rec->position);
     val_set_str(m, "anchor", arena_printf(a, "kn-%lld", (long long)rec->id));
     val_set_str(m, "text", rec->text);
     val_set_str(m, "agency", rec->agency);
@@ -343,6 +357,8 @@ static int sup_render(Req *r, int status, const Sup *s, const char *error, const
     val_set_str(ctx, "period", period_text(a, s->starts_on, s->ends_on));
     val_set_str(ctx, "targets", s->targets);
     val_set_str(ctx, "findings", s->findings);
+    val_set(ctx, "findings_paras", paras(a, s->findings));
+    val_set(ctx, "targets_paras", paras(a, s->targets));
     val_set_str(ctx, "status", status_label(r->db, a, "supervision", s->status));
     if (error) val_set_str(ctx, "error", error);
     if (notice) val_set_str(ctx, "notice", notice);
@@ -658,6 +674,7 @@ int page_supervisions_public(Req *r)
         val_set_str(m, "body", db_col_dup(st, 4, a));
         val_set_str(m, "period", period_text(a, db_col_int(st, 5), db_col_int(st, 6)));
         val_set_str(m, "findings", db_col_dup(st, 7, a));
+        val_set(m, "findings_paras", paras(a, db_col_text(st, 7)));
         items[n++] = m;
         val_push(list, m);
     }

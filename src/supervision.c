@@ -208,7 +208,7 @@ int supervision_rec_get(Db *db, Arena *a, int64_t id, int64_t day, Recommendatio
 {
     memset(out, 0, sizeof *out);
     Stmt *st = db_prepare(db, "SELECT r.supervision_id, s.council_id, r.agency_id, r.issued_on, r.deadline, r.revision,"
-                              " r.text, r.status, g.name FROM recommendations r JOIN supervisions s ON s.id = r.supervision_id"
+                              " r.text, r.status, g.name, r.position FROM recommendations r JOIN supervisions s ON s.id = r.supervision_id"
                               " JOIN agencies g ON g.id = r.agency_id WHERE r.id = ?1");
     if (!st) return -1;
     db_bind_int(st, 1, id);
@@ -224,6 +224,7 @@ int supervision_rec_get(Db *db, Arena *a, int64_t id, int64_t day, Recommendatio
         out->text = db_col_dup(st, 6, a);
         out->status = db_col_dup(st, 7, a);
         out->agency = db_col_dup(st, 8, a);
+        out->position = db_col_int(st, 9);
         out->overdue = supervision_rec_overdue(out->status, out->deadline, day);
     }
     db_done(st);

@@ -101,6 +101,7 @@ int supervision_rec_may(int role, const char *from, const char *to);
 typedef struct Recommendation {
     int64_t id, supervision_id, council_id, agency_id;
     int64_t issued_on, deadline, revision;
+    int64_t position;           /* its number within the supervision (1, 2, ...) */
     const char *text, *status, *agency;
     int overdue;                /* on the day given to supervision_rec_get */
 } Recommendation;
