@@ -38,6 +38,7 @@
 #include "programme_demo.h"
 #include "petition_demo.h"
 #include "report_demo.h"
+#include "supervision_demo.h"
 #include "demo.h"
 #include "engage_comment.h"
 #include "engage_rating.h"
@@ -756,6 +757,7 @@ int demo_load(Db *db, const char *files_dir, int64_t now, char *err, size_t errl
         if (programme_demo_load(db, err, errlen) != 0) goto undo;
         if (report_demo_load(db, now, err, errlen) != 0) goto undo;
         if (petition_demo_load(db, now, err, errlen) != 0) goto undo;
+        if (supervision_demo_load(db, now, err, errlen) != 0) goto undo;
         if (db_commit(db) != DB_OK) { fail(err, errlen, "cannot commit: %s", db_errmsg(db)); goto undo; }
         ret = 0;
         goto out;
@@ -768,6 +770,7 @@ int demo_load(Db *db, const char *files_dir, int64_t now, char *err, size_t errl
     if (programme_demo_load(db, err, errlen) != 0) goto undo; /* Đề án 15-ĐA/TU, a commune plan */
     if (report_demo_load(db, now, err, errlen) != 0) goto undo;  /* sơ kết campaigns to the communes */
     if (petition_demo_load(db, now, err, errlen) != 0) goto undo; /* voter meetings and petitions */
+    if (supervision_demo_load(db, now, err, errlen) != 0) goto undo; /* a thematic supervision, its recommendations */
     int samples = 0;
     for (size_t i = 0; i < n; i++) {
         if (load_article(db, a, files_dir, &recs[i], now, err, errlen) != 0) goto undo;
@@ -823,6 +826,7 @@ int demo_remove(Db *db, const char *files_dir, char *err, size_t errlen)
     size_t ngone = 0;
     if (db_begin(db) != DB_OK) { fail(err, errlen, "cannot begin: %s", db_errmsg(db)); goto out; }
     if (remove_engage(db, a) != 0) goto dberr;   /* polls, statistics (demo_engage) */
+    if (supervision_demo_remove(db) != 0) goto dberr;  /* the sample supervision and its recommendations */
     if (petition_demo_remove(db) != 0) goto dberr;  /* sample petitions, voter meetings, sessions */
     if (petition_demo_remove_agencies(db) != 0) goto dberr;
     if (report_demo_remove(db) != 0) goto dberr;    /* sample campaigns and their reports */

@@ -89,6 +89,21 @@ const Route routes[] = {
      ROUTE_ANY_OFFICE | ROUTE_AGENCY_PETITION},
     {"POST", "/quan-tri/co-quan/kien-nghi/:id/tra-loi", page_agency_answer, ROLE_AGENCY,
      ROUTE_ANY_OFFICE | ROUTE_AGENCY_PETITION | ROUTE_UPLOAD},
+    /* supervision and recommendations (page_supervision.c, issue 10 item 4) */
+    {"GET",  "/quan-tri/hoi-dong/:council/giam-sat", page_admin_supervisions, ROLE_REVIEWER, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/giam-sat/moi", page_admin_supervision_add, ROLE_EDITOR, ROUTE_COUNCIL},
+    {"GET",  "/quan-tri/hoi-dong/:council/giam-sat/:id", page_admin_supervision, ROLE_REVIEWER, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/giam-sat/:id/kien-nghi", page_admin_supervision_rec_add, ROLE_EDITOR, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/giam-sat/:id/trang-thai", page_admin_supervision_status, ROLE_EDITOR, ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/kien-nghi-giam-sat/:id/trang-thai", page_admin_supervision_rec_status, ROLE_EDITOR,
+     ROUTE_COUNCIL},
+    {"POST", "/quan-tri/hoi-dong/:council/kien-nghi-giam-sat/:id/kiem-tra", page_admin_supervision_rec_check, ROLE_EDITOR,
+     ROUTE_COUNCIL},
+    {"GET",  "/quan-tri/co-quan/giam-sat",      page_agency_recommendations, ROLE_AGENCY, ROUTE_ANY_OFFICE},
+    {"GET",  "/quan-tri/co-quan/kien-nghi-giam-sat/:id", page_agency_rec, ROLE_AGENCY,
+     ROUTE_ANY_OFFICE | ROUTE_AGENCY_RECOMMENDATION},
+    {"POST", "/quan-tri/co-quan/kien-nghi-giam-sat/:id/trang-thai", page_agency_rec_status, ROLE_AGENCY,
+     ROUTE_ANY_OFFICE | ROUTE_AGENCY_RECOMMENDATION},
     {"GET",  "/quan-tri/bai-viet",              page_admin_articles,   ROLE_EDITOR, 0},
     {"GET",  "/quan-tri/bai-viet/moi",          page_admin_article_new, ROLE_EDITOR, 0},
     {"POST", "/quan-tri/bai-viet/luu",          page_admin_article_save, ROLE_EDITOR, 0},
@@ -149,6 +164,8 @@ const Route routes[] = {
     {"GET",  "/kien-nghi/tra-loi/:id/:file",    page_petition_answer_file, ROLE_NONE, 0},
     {"GET",  "/thi-dua",                        page_emulations,       ROLE_NONE, 0},
     {"GET",  "/thi-dua/:id",                    page_emulation,        ROLE_NONE, 0},
+    /* supervision and recommendations, public (page_supervision.c, issue 10 item 4) */
+    {"GET",  "/giam-sat",                       page_supervisions_public, ROLE_NONE, 0},
     {NULL, NULL, NULL, 0, 0},
 };
 

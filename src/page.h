@@ -92,6 +92,18 @@ int page_agency_home(Req *r);
 int page_agency_petition(Req *r);
 int page_agency_take_up(Req *r);
 int page_agency_answer(Req *r);
+/* page_supervision.c: supervisions and recommendations followed to closure (issue 10 item 4). */
+int page_admin_supervisions(Req *r);
+int page_admin_supervision_add(Req *r);
+int page_admin_supervision(Req *r);
+int page_admin_supervision_rec_add(Req *r);
+int page_admin_supervision_status(Req *r);
+int page_admin_supervision_rec_status(Req *r);
+int page_admin_supervision_rec_check(Req *r);
+int page_agency_recommendations(Req *r);
+int page_agency_rec(Req *r);
+int page_agency_rec_status(Req *r);
+int page_supervisions_public(Req *r);
 /* page_emulation.c: the emulation ranking (issue 9 item 4). */
 int page_emulations(Req *r);
 int page_emulation(Req *r);
