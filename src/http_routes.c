@@ -8,6 +8,7 @@
 #include "http.h"
 #include "page.h"
 #include "page_council.h"
+#include "vn.h"
 
 const Route routes[] = {
     /* public portal */
@@ -196,6 +197,11 @@ static int pattern_match(Req *r, const char *pat, const char *path)
         pat++, path++;
     }
     if (*pat || *path) return 0;
+    /* A capture that is not UTF-8 names nothing the site has: no route
+     * (404) rather than a query the database may refuse (PostgreSQL
+     * rejects such text; SQLite would just find nothing). */
+    for (int i = 0; i < n; i++)
+        if (!vn_utf8_valid(caps[i], caplen[i])) return 0;
     for (int i = 0; i < n; i++) r->args[i] = arena_strndup(r->arena, caps[i], caplen[i]);
     r->nargs = n;
     return 1;

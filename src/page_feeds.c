@@ -210,7 +210,8 @@ int page_sitemap(Req *r)
     buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                  "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     int64_t newest = db_int(r->db, 0,
-        "SELECT MAX(MAX(COALESCE(a.published_at, 0), COALESCE(a.updated_at, 0))) FROM articles a"
+        "SELECT MAX(CASE WHEN COALESCE(a.published_at, 0) > COALESCE(a.updated_at, 0) THEN COALESCE(a.published_at, 0) "
+        "ELSE COALESCE(a.updated_at, 0) END) FROM articles a"
         " WHERE " ARTICLE_VISIBLE_SQL, "l", (int64_t)r->now);
     sitemap_url(&b, "/", newest);
     sitemap_url(&b, "/van-ban", 0);
@@ -224,7 +225,8 @@ int page_sitemap(Req *r)
     db_done(st);
     if (rc != DB_DONE) return reply_error(r, 500, NULL);
     st = db_prepare(r->db,
-        "SELECT a.slug, MAX(COALESCE(a.published_at, 0), COALESCE(a.updated_at, 0)) FROM articles a"
+        "SELECT a.slug, CASE WHEN COALESCE(a.published_at, 0) > COALESCE(a.updated_at, 0) THEN COALESCE(a.published_at, 0) "
+        "ELSE COALESCE(a.updated_at, 0) END FROM articles a"
         " WHERE " ARTICLE_VISIBLE_SQL
         " ORDER BY COALESCE(a.published_at, a.created_at) DESC, a.id DESC LIMIT ?2");
     if (!st) return reply_error(r, 500, NULL);

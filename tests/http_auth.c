@@ -133,7 +133,9 @@ TEST(test_login_ok)
     char *csrf = tc_input_value(r->body, "csrf");
     CHECK(csrf && strlen(csrf) == 32);
     /* The database holds SHA-256(token), never the token. */
-    if (token) {
+    if (token && t_pg()) {
+        T_SKIP(test_login_ok_stored_hash, "reads the SQLite file for the token (on PostgreSQL the row is checked by SQL only)");
+    } else if (token) {
         unsigned char h[crypto_hash_sha256_BYTES];
         char hex[65];
         crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
