@@ -89,7 +89,7 @@ test-fast: $(B)/hoidong $(B)/hoidong-test $(UNIT) $(HTTPT)
 
 # The unit tests against a throw-away PostgreSQL cluster (scripts/pg-temp.sh,
 # docs/POSTGRESQL.md); fails if PostgreSQL cannot start.
-test-pg: $(B)/hoidong $(B)/hoidong-test $(UNIT)
+test-pg: $(B)/hoidong $(B)/hoidong-test $(UNIT) $(HTTPT)
 	@scripts/test-pg.sh $(B)
 
 test-asan:

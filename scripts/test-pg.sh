@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# test-pg.sh BUILD_DIR - the unit tests that go through db.h, against a
+# test-pg.sh BUILD_DIR - the unit tests that go through db.h, and the HTTP
+# suite with its test servers on PostgreSQL, against a
 # throw-away PostgreSQL cluster (scripts/pg-temp.sh) instead of SQLite:
 # HOIDONG_TEST_PG holds the server's URL and tests/t.c gives every test
 # database its own schema there.  `make test-pg` runs it.  If the cluster
@@ -27,6 +28,24 @@ for t in "$B"/tests/unit_*; do
   [ -x "$t" ] || continue
   name=$(basename "$t")
   o=$(timeout 600 "$t" 2> >(sed "s/^/  [$name] /" >&2)); rc=$?
+  line=$(printf '%s\n' "$o" | grep -E '^[a-z_]+: [0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' | tail -n 1)
+  if [ -z "$line" ]; then
+    echo "$name: crashed or printed no summary (exit $rc)"; fail=$((fail+1)); status=1; continue
+  fi
+  echo "$line"
+  p=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+  k=0; [[ $line == *skipped ]] && k=$(sed -E 's/.* ([0-9]+) skipped$/\1/' <<<"$line")
+  pass=$((pass+p)); fail=$((fail+f)); skip=$((skip+k))
+  [ "$rc" -eq 0 ] || status=1
+done
+# The HTTP suite: the test server itself runs on PostgreSQL (tests/tclient.c
+# gives each server its schema through t_db).  Checks that read the SQLite
+# file (privacy scans, the full-disk test, hoidong backup) count as skipped.
+export HOIDONG_BIN=${HOIDONG_BIN:-$B/hoidong-test} HOIDONG_SHIPPED_BIN=${HOIDONG_SHIPPED_BIN:-$B/hoidong}
+for t in "$B"/tests/http_*; do
+  [ -x "$t" ] || continue
+  name=$(basename "$t")
+  o=$(timeout 900 "$t" 2> >(sed "s/^/  [$name] /" >&2)); rc=$?
   line=$(printf '%s\n' "$o" | grep -E '^[a-z_]+: [0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' | tail -n 1)
   if [ -z "$line" ]; then
     echo "$name: crashed or printed no summary (exit $rc)"; fail=$((fail+1)); status=1; continue

@@ -200,12 +200,16 @@ out:
 /* ---- the workflow ------------------------------------------------------ */
 
 /* Load what every step checks; 1 found, 0 not, -1 error. */
-typedef struct Cur { int64_t council_id, agency_id, forwarded_on, deadline, answered_on; char status[24]; int revision; } Cur;
+typedef struct Cur {
+    int64_t council_id, agency_id, forwarded_on, deadline, answered_on, received_on;
+    char status[24];
+    int revision;
+} Cur;
 
 static int load_cur(Db *db, int64_t id, Cur *c)
 {
     Stmt *st = db_prepare(db, "SELECT council_id, COALESCE(agency_id, 0), COALESCE(forwarded_on, 0), "
-                              "COALESCE(deadline, 0), COALESCE(answered_on, 0), status, revision "
+                              "COALESCE(deadline, 0), COALESCE(answered_on, 0), status, revision, received_on "
                               "FROM petitions WHERE id = ?1");
     if (!st) return -1;
     db_bind_int(st, 1, id);
@@ -218,6 +222,7 @@ static int load_cur(Db *db, int64_t id, Cur *c)
         c->answered_on = db_col_int(st, 4);
         snprintf(c->status, sizeof c->status, "%s", db_col_text(st, 5));
         c->revision = (int)db_col_int(st, 6);
+        c->received_on = db_col_int(st, 7);
     }
     db_done(st);
     return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
@@ -307,6 +312,10 @@ int petition_forward(Db *db, int64_t id, int64_t agency_id, int64_t forwarded_on
     if (strcmp(c.status, "classified") != 0 && strcmp(c.status, "forwarded") != 0) {
         wtx_fail(err, errlen, !strcmp(c.status, "received") ? "Cần phân loại kiến nghị (lĩnh vực, cấp giải quyết) trước khi chuyển."
                                                              : "Kiến nghị đang được giải quyết hoặc đã có trả lời; không chuyển lại được.");
+        return step_fail(db, own, err, errlen);
+    }
+    if (forwarded_on < c.received_on) {
+        wtx_fail(err, errlen, "Ngày chuyển không được trước ngày tiếp nhận kiến nghị.");
         return step_fail(db, own, err, errlen);
     }
     Arena *a = arena_new();

@@ -385,6 +385,7 @@ int petition_demo_remove_agencies(Db *db)
                     "WHERE is_sample = 1)", "") != DB_OK)
         return -1;
     return db_exec(db, "DELETE FROM agencies WHERE is_sample = 1 AND id NOT IN (SELECT agency_id FROM petitions "
-                       "WHERE agency_id IS NOT NULL) AND id NOT IN (SELECT agency_id FROM recommendations)", "") == DB_OK
+                       "WHERE agency_id IS NOT NULL) AND id NOT IN (SELECT agency_id FROM recommendations) AND id NOT IN (SELECT "
+                       "agency_id FROM petition_events WHERE agency_id IS NOT NULL)", "") == DB_OK
                ? 0 : -1;
 }

@@ -226,6 +226,7 @@ TEST(test_send_and_look_up)
     CHECK(res != NULL);
     if (!res) { tc_free(c); return; }
     CHECK_INT(res->status, 200);
+    if (res->status != 200) { const char *m = strstr(res->body, "form-error"); fprintf(stderr, "  %.300s\n", m ? m : res->body); }
     CHECK_CONTAINS(res->body, "Mã tra cứu của bạn");
     CHECK_CONTAINS(res->body, "Hãy ghi lại hoặc chụp lại mã này");
     CHECK_CONTAINS(res->body, "Hội đồng nhân dân phường Ba Đình");
@@ -733,6 +734,88 @@ static int write_file(char *path, size_t n, const char *name, const char *data, 
     return fclose(f);
 }
 
+#define STAFF_PASSWORD "Mật-khẩu-cán-bộ-2026"
+
+/* The issue's "done when", through the pages only: a citizen sends a
+ * petition online and follows it by code; the ward's staff classify and
+ * forward it; the agency's account takes it up and answers; the staff
+ * publish the answer; the citizen's lookup and the public list show it. */
+TEST(test_end_to_end_through_pages)
+{
+    new_day();
+    TClient *citizen = tc_new(&srv);
+    Send s = {"Lê Văn Côngdân", "0900 111 999", NULL,
+              "Đề nghị sửa đèn chiếu sáng ngõ 12 phố Đội Cấn, tối cả tháng nay.", NULL, NULL, NULL};
+    TResp *res = send_new(citizen, &s);
+    CHECK(res && res->status == 200);
+    char code[PETITION_CODE_SIZE] = "";
+    CHECK_INT(sent_code(res ? res->body : NULL, code), 0);
+    char *csrf = public_csrf(citizen);
+    res = lookup(citizen, csrf, code);
+    CHECK_INT(res->status, 200);
+    CHECK_CONTAINS(res->body, "Đã tiếp nhận");
+    Db *db = ts_db(&srv);
+    int64_t id = db ? db_int(db, 0, "SELECT id FROM petitions WHERE code = ?1", "t", code) : 0;
+    int64_t agency = db ? db_int(db, 0, "SELECT id FROM agencies WHERE council_id = ?1 AND name = ?2", "lt", ward_council,
+                                 "Ủy ban nhân dân phường Ba Đình") : 0;
+    if (db) db_close(db);
+    CHECK(id > 0 && agency > 0);
+    char cmd[200], page[200], action[240], agency_s[24];
+    snprintf(agency_s, sizeof agency_s, "%lld", (long long)agency);
+    setenv("HOIDONG_PASSWORD", STAFF_PASSWORD, 1);
+    CHECK_INT(ts_cmd(&srv, NULL, "user add e2e.bientap editor 'Biên tập' --council phuong-ba-dinh"), 0);
+    snprintf(cmd, sizeof cmd, "user add e2e.ubnd agency 'UBND phường' --agency %lld", (long long)agency);
+    CHECK_INT(ts_cmd(&srv, NULL, cmd), 0);
+    unsetenv("HOIDONG_PASSWORD");
+    TClient *staff = tc_new(&srv);
+    CHECK_INT(tc_login(staff, "e2e.bientap", STAFF_PASSWORD), 0);
+    snprintf(page, sizeof page, "/quan-tri/hoi-dong/%lld/kien-nghi/%lld", (long long)ward_council, (long long)id);
+    res = tc_get(staff, page);
+    CHECK_INT(res->status, 200);
+    CHECK_CONTAINS(res->body, "Lê Văn Côngdân");   /* the receiving office sees the sender */
+    snprintf(action, sizeof action, "%s/phan-loai", page);
+    res = tc_post(staff, action, "csrf", staff->csrf, "field", "xay-dung", "level", "commune", "agency", agency_s, NULL);
+    CHECK_INT(res->status, 303);
+    snprintf(action, sizeof action, "%s/chuyen", page);
+    char today[40], later[40];
+    time_t t = (time_t)(clock_now() + 7 * 3600);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(today, sizeof today, "%d/%d/%d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1900);
+    snprintf(later, sizeof later, "%d/%d/%d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year + 1901);
+    res = tc_post(staff, action, "csrf", staff->csrf, "agency", agency_s, "day", "1/1/2020", "deadline", later, NULL);
+    CHECK_INT(res->status, 400);   /* forwarded before it was received */
+    CHECK_CONTAINS(res->body, "trước ngày tiếp nhận");
+    res = tc_post(staff, action, "csrf", staff->csrf, "agency", agency_s, "day", today, "deadline", later, NULL);
+    CHECK_INT(res->status, 303);
+    TClient *ag = tc_new(&srv);
+    CHECK_INT(tc_login(ag, "e2e.ubnd", STAFF_PASSWORD), 0);
+    snprintf(action, sizeof action, "/quan-tri/co-quan/kien-nghi/%lld", (long long)id);
+    res = tc_get(ag, action);
+    CHECK_INT(res->status, 200);
+    CHECK(!strstr(res->body, "Côngdân"));
+    snprintf(action, sizeof action, "/quan-tri/co-quan/kien-nghi/%lld/tra-loi", (long long)id);
+    res = tc_post_multipart(ag, action, "csrf", ag->csrf, "kind", "resolved", "text",
+                            "Đã thay bóng đèn và sửa đường dây chiếu sáng ngõ 12.", "day", today, NULL);
+    CHECK_INT(res->status, 303);
+    res = lookup(citizen, csrf, code);   /* answered, not yet published: the answer is not shown */
+    CHECK(!strstr(res->body, "Đã thay bóng đèn"));
+    snprintf(action, sizeof action, "%s/cong-bo", page);
+    res = tc_post(staff, action, "csrf", staff->csrf, NULL);
+    CHECK_INT(res->status, 303);
+    res = lookup(citizen, csrf, code);
+    CHECK_INT(res->status, 200);
+    CHECK_CONTAINS(res->body, "Đã thay bóng đèn và sửa đường dây chiếu sáng ngõ 12.");
+    CHECK(!strstr(res->body, "Côngdân") && !strstr(res->body, "0900 111 999"));
+    res = tc_get(citizen, "/kien-nghi?q=den+chieu+sang");
+    CHECK_INT(res->status, 200);
+    CHECK_CONTAINS(res->body, "Đã thay bóng đèn");
+    free(csrf);
+    tc_free(citizen);
+    tc_free(staff);
+    tc_free(ag);
+}
+
 int main(void)
 {
     t_prog = "http_petition_public";
@@ -766,6 +849,7 @@ int main(void)
     RUN(test_csrf_missing_and_bad_file);
     RUN(test_hostile_text_escaped);
     RUN(test_search_without_diacritics);
+    RUN(test_end_to_end_through_pages);
     ts_stop(&srv);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

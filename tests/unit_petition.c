@@ -113,6 +113,8 @@ TEST(test_writers_refuse)
     CHECK_INT(petition_forward(db, id, g, day("2026-09-05"), day("2026-09-04"), &staff, 1, err, sizeof err), -1);
     CHECK_CONTAINS(err, "không được trước ngày chuyển");
     CHECK_INT(petition_forward(db, id, 999999, day("2026-09-05"), day("2026-10-05"), &staff, 1, err, sizeof err), -1);
+    CHECK_INT(petition_forward(db, id, g, day("2026-08-31"), day("2026-10-05"), &staff, 1, err, sizeof err), -1);
+    CHECK_CONTAINS(err, "trước ngày tiếp nhận");
     CHECK_INT(rows(), before);
     /* answering what is not forwarded */
     CHECK_INT(petition_answer(db, id, "resolved", "Xong.", 0, day("2026-09-10"), 0, &staff, 1, err, sizeof err), -1);

@@ -140,7 +140,7 @@ TEST(test_rec_add_refusals)
     in.text = "Kiến nghị";
     /* an agency of another council */
     int64_t foreign = 0;
-    CHECK_INT(agency_create(db, ward, "Ủy ban nhân dân phường Ba Đình", "commune", 0, &foreign, err, sizeof err), 0);
+    CHECK_INT(agency_create(db, ward, "Ủy ban nhân dân phường Ba Đình (thử)", "commune", 0, &foreign, err, sizeof err), 0);
     in.agency_id = foreign;
     CHECK_INT(supervision_rec_add(db, &in, &staff, day("2026-09-10"), NULL, err, sizeof err), -1);
     CHECK_CONTAINS(err, "cơ quan nhận kiến nghị");
@@ -363,7 +363,13 @@ TEST(test_demo_remove)
     CHECK_INT(db_int(db, -1, "SELECT COUNT(*) FROM supervisions WHERE is_sample = 1", ""), 0);
     CHECK_INT(db_int(db, -1, "SELECT COUNT(*) FROM recommendation_events e WHERE NOT EXISTS (SELECT 1 FROM recommendations r"
                              " WHERE r.id = e.recommendation_id)", ""), 0);
-    CHECK_INT(db_int(db, -1, "SELECT COUNT(*) FROM agencies WHERE name = 'Sở Tài chính'", ""), 0);
+    /* sample agencies nothing refers to any more are gone; those the
+     * petition demo's petitions still name stay (petition_demo removes them) */
+    CHECK_INT(db_int(db, -1, "SELECT COUNT(*) FROM agencies g WHERE g.is_sample = 1 AND NOT EXISTS (SELECT 1 FROM petitions p "
+                             "WHERE p.agency_id = g.id) AND NOT EXISTS (SELECT 1 FROM recommendations r WHERE r.agency_id = g.id)",
+                     ""), 0);
+    CHECK_INT(db_int(db, -1, "SELECT COUNT(*) FROM recommendations r JOIN supervisions s ON s.id = r.supervision_id "
+                             "WHERE s.is_sample = 1", ""), 0);
     /* the test's own agency is still referenced: kept */
     CHECK_INT(db_int(db, -1, "SELECT COUNT(*) FROM agencies WHERE id = ?1", "l", agency), 1);
 }
