@@ -221,19 +221,6 @@ static int contact_ok(const char *s)
     return digits >= 9 && digits <= 15;
 }
 
-/* The file name part of what the browser sent; NULL when unusable. */
-static const char *file_name(const Upload *up)
-{
-    const char *n = up->filename ? up->filename : "";
-    for (const char *p = n; *p; p++)
-        if (*p == '/' || *p == '\\') n = p + 1;
-    if (!*n) return "tep-dinh-kem";
-    if (!vn_utf8_valid(n, strlen(n)) || strlen(n) > 255) return NULL;
-    for (const unsigned char *p = (const unsigned char *)n; *p; p++)
-        if (*p < 0x20 || *p == 0x7f) return NULL;
-    return n;
-}
-
 /* The sent page: the tracking code, which the citizen must keep. */
 static int sent_render(Req *r, const char *code, const char *council, int has_file)
 {
@@ -321,7 +308,8 @@ int page_petition_post(Req *r)
     const Upload *up = req_upload(r, "tep");
     const char *fname = NULL, *ftype = NULL;
     if (up && up->size > 0) {
-        fname = file_name(up);
+        int bad_name = 0;
+        fname = page_upload_name(up, "tep-dinh-kem", &bad_name);
         if (!fname) { f.file_err = "Tên tệp đính kèm không hợp lệ."; bad = 1; }
         else if (up->size > PETITION_FILE_MAX || up->size > cfg.max_upload) {
             f.file_err = arena_printf(a, "Tệp đính kèm quá lớn (tối đa %s).", page_size_text(a, PETITION_FILE_MAX));
