@@ -50,6 +50,10 @@ const pages = [
   ['admin sign-in', '/quan-tri/dang-nhap'],
 ];
 if (hasRoute('GET', '/tim-kiem')) pages.push(['search results', '/tim-kiem?q=' + encodeURIComponent('de an 15')]);
+/* voters' petitions and supervision, the citizens' pages (issue 10) */
+if (hasRoute('GET', '/kien-nghi')) pages.push(['answered petitions', '/kien-nghi'], ['petition form', '/kien-nghi/gui'],
+                                               ['petition lookup', '/kien-nghi/tra-cuu']);
+if (hasRoute('GET', '/giam-sat')) pages.push(['supervision results', '/giam-sat']);
 let pollResults = null;
 
 test('find a category page and the poll results page', async () => {

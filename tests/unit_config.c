@@ -44,6 +44,13 @@ TEST(test_string_errors)
     CHECK_INT(config_load_string(&c, "site_url = ftp://x", "x", err, sizeof err), -1);
     CHECK_INT(config_load_string(&c, "site_url = http://", "x", err, sizeof err), -1);
     CHECK_INT(config_load_string(&c, "site_url = https:///path", "x", err, sizeof err), -1);
+    /* the petitions' retention period: days, 0 = only on request, never negative */
+    CHECK_INT(c.petition_retention_days, 1825);
+    CHECK_INT(config_load_string(&c, "petition_retention_days = -1", "x", err, sizeof err), -1);
+    CHECK_INT(config_load_string(&c, "petition_retention_days = năm năm", "x", err, sizeof err), -1);
+    CHECK_INT(c.petition_retention_days, 1825);
+    CHECK_INT(config_load_string(&c, "petition_retention_days = 0", "x", err, sizeof err), 0);
+    CHECK_INT(c.petition_retention_days, 0);
 }
 
 /* A line longer than the old 1 KiB fgets buffer is one line, not two. */
