@@ -124,6 +124,10 @@ int engage_article_ctx(Req *r, Val *ctx, int64_t article_id, const char *slug);
 int page_rating(Req *r);
 int page_comment_form(Req *r);
 int page_comment_post(Req *r);
+/* Issue a verification code for a form into ctx (captcha_id, captcha_url,
+ * captcha_text), charged to the client's network and its daily cap; 0 with
+ * captcha_unavailable set when none can be issued (the caller answers 429). */
+int page_captcha_ctx(Req *r, Val *ctx);
 int page_captcha_image(Req *r);
 int page_captcha_peek(Req *r);
 int page_admin_comments(Req *r);

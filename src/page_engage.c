@@ -253,23 +253,7 @@ static int comment_form_render(Req *r, int status, const char *slug, const char 
     val_set_int(ctx, "body_max", COMMENT_BODY_MAX);
     val_set_int(ctx, "body_min", COMMENT_BODY_MIN);
 
-    /* The code is charged to the client's network (the key the daily caps
-     * use), so one network can only displace its own codes (captcha.h). */
-    char cid[CAPTCHA_ID_SIZE];
-    uint8_t net[VISITOR_HASH_BYTES];
-    size_t net_len = visitor_net_hash(req_client_ip(r), r->now, net) == 0 ? sizeof net : 0;
-    if (engage_net_allow(r, "captcha", CAPTCHA_NET_CAP) &&
-        captcha_new(cid, net, net_len, r->now) == 0) {
-        Buf text;
-        buf_init(&text, a);
-        captcha_text_challenge(cid, r->now, &text);
-        val_set_str(ctx, "captcha_id", arena_strdup(a, cid));
-        val_set_str(ctx, "captcha_url", arena_printf(a, "/xac-thuc/%s", cid));
-        val_set_str(ctx, "captcha_text", buf_str(&text));
-    } else {
-        val_set_bool(ctx, "captcha_unavailable", 1);
-        if (status == 200) status = 429;
-    }
+    if (!page_captcha_ctx(r, ctx) && status == 200) status = 429;
     Val *crumbs = val_list(a);
     Val *c1 = val_map(a);
     val_set_str(c1, "name", title);
@@ -377,6 +361,27 @@ static const char *code_id(Req *r)
 
 /* GET /xac-thuc/:id - the verification code picture (PNG, no-store).
  * 404 for an unknown, used or expired id.  Public. */
+int page_captcha_ctx(Req *r, Val *ctx)
+{
+    /* The code is charged to the client's network (the key the daily caps
+     * use), so one network can only displace its own codes (captcha.h). */
+    Arena *a = r->arena;
+    char cid[CAPTCHA_ID_SIZE];
+    uint8_t net[VISITOR_HASH_BYTES];
+    size_t net_len = visitor_net_hash(req_client_ip(r), r->now, net) == 0 ? sizeof net : 0;
+    if (!engage_net_allow(r, "captcha", CAPTCHA_NET_CAP) || captcha_new(cid, net, net_len, r->now) != 0) {
+        val_set_bool(ctx, "captcha_unavailable", 1);
+        return 0;
+    }
+    Buf text;
+    buf_init(&text, a);
+    captcha_text_challenge(cid, r->now, &text);
+    val_set_str(ctx, "captcha_id", arena_strdup(a, cid));
+    val_set_str(ctx, "captcha_url", arena_printf(a, "/xac-thuc/%s", cid));
+    val_set_str(ctx, "captcha_text", buf_str(&text));
+    return 1;
+}
+
 int page_captcha_image(Req *r)
 {
     const char *cid = code_id(r);

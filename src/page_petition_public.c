@@ -41,7 +41,6 @@
 
 #define PETITION_FLOOD_SECONDS 60       /* one petition per visitor per minute */
 #define PETITION_NET_CAP 100            /* petitions per network per day */
-#define CAPTCHA_NET_CAP 3000            /* codes per network per day: the action and cap of page_engage.c */
 #define LOOKUP_NET_CAP 200              /* lookups per network per day */
 #define LOOKUP_VISITOR_MAX 10           /* lookups per visitor ... */
 #define LOOKUP_VISITOR_WINDOW 600       /* ... per 10 minutes */
@@ -166,29 +165,12 @@ static int form_render(Req *r, int status, const PetitionForm *f)
     val_set_bool(ctx, "city_selected", !strcmp(sel, CITY_VALUE));
     Val *list = val_list(a);
     for (size_t i = 0; i < n; i++) {
-        Val *o = val_map(a);
         const char *value = arena_printf(a, "%lld", (long long)units[i].id);
-        val_set_str(o, "value", value);
-        val_set_str(o, "label", units[i].label);
-        val_set_bool(o, "selected", !strcmp(sel, value));
-        val_push(list, o);
+        val_push(list, page_option(a, value, units[i].label, !strcmp(sel, value)));
     }
     val_set(ctx, "places", list);
 
-    char cid[CAPTCHA_ID_SIZE];
-    uint8_t net[VISITOR_HASH_BYTES];
-    size_t net_len = visitor_net_hash(req_client_ip(r), r->now, net) == 0 ? sizeof net : 0;
-    if (engage_net_allow(r, "captcha", CAPTCHA_NET_CAP) && captcha_new(cid, net, net_len, r->now) == 0) {
-        Buf text;
-        buf_init(&text, a);
-        captcha_text_challenge(cid, r->now, &text);
-        val_set_str(ctx, "captcha_id", arena_strdup(a, cid));
-        val_set_str(ctx, "captcha_url", arena_printf(a, "/xac-thuc/%s", cid));
-        val_set_str(ctx, "captcha_text", buf_str(&text));
-    } else {
-        val_set_bool(ctx, "captcha_unavailable", 1);
-        if (status == 200) status = 429;
-    }
+    if (!page_captcha_ctx(r, ctx) && status == 200) status = 429;
     val_set(ctx, "crumbs", crumbs_for(a, "Gửi kiến nghị"));
     val_set_str(ctx, "description", "Gửi ý kiến, kiến nghị tới Hội đồng nhân dân");
     r->cache_seconds = -1;   /* a fresh code per render: never cached */
