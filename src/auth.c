@@ -32,6 +32,7 @@
 #include "config.h"
 #include "content.h"
 #include "log.h"
+#include "shared.h"
 #include "tuning.h"
 #include "vn.h"
 
@@ -607,9 +608,25 @@ static IpSlot *ip_slot(const char *ip)
     return &ip_tab[v % IP_SLOTS];
 }
 
+/* With several nodes (shared.h) the failures of an address count in
+ * shared_counters under a keyed hash of the day (visitor_keyed_hash), so
+ * trying every node in turn gains nothing. */
+static int ip_shared_key(const char *ip, int64_t now, uint8_t key[16])
+{
+    uint8_t h[VISITOR_HASH_BYTES];
+    if (visitor_keyed_hash("login-ip", ip, now, h) != 0) return -1;
+    memcpy(key, h, 16);
+    return 0;
+}
+
 /* Minutes left if this address is blocked, else 0. */
 static int ip_blocked(const char *ip, int64_t now)
 {
+    if (shared_enabled()) {
+        uint8_t key[16];
+        int64_t ends = 0, n = ip_shared_key(ip, now, key) == 0 ? shared_window_count(db_thread(), key, now, &ends) : -1;
+        return n >= tuning->login_ip_limit ? (int)((ends - now + 59) / 60) : 0;
+    }
     int m = 0;
     pthread_mutex_lock(&ip_mu);
     IpSlot *s = ip_slot(ip);
@@ -621,6 +638,12 @@ static int ip_blocked(const char *ip, int64_t now)
 
 static void ip_failed(const char *ip, int64_t now)
 {
+    if (shared_enabled()) {
+        uint8_t key[16];
+        if (ip_shared_key(ip, now, key) != 0 || shared_window_add(db_thread(), key, now, IP_WINDOW) != 0)
+            log_warn("auth: a failed sign-in could not be counted in the shared table");
+        return;
+    }
     pthread_mutex_lock(&ip_mu);
     IpSlot *s = ip_slot(ip);
     if (strcmp(s->ip, ip) || now - s->window_start >= IP_WINDOW) {

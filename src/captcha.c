@@ -10,7 +10,15 @@
  * in order, make every step O(1).  One mutex guards the whole table;
  * rendering works on a copy of the code outside the lock.
  *
- * Nothing here is written to disk or logged except font errors. */
+ * With several nodes (shared.h) the codes live in shared_codes instead, so
+ * that any node can show and check a code and a code is used once in the
+ * whole cluster (taken by one DELETE); the same per-network share holds
+ * there (no global capacity: the rows are on disk, and the daily cap per
+ * network bounds them).  The picture's noise key is the day's shared
+ * secret, so every node draws the same picture of a code.
+ *
+ * Nothing here is written to disk (on one node) or logged except font
+ * errors. */
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
@@ -20,8 +28,11 @@
 #include <gd.h>
 #include "captcha.h"
 #include "config.h"
+#include "db.h"
 #include "log.h"
+#include "shared.h"
 #include "tuning.h"
+#include "vn.h"
 
 /* No 0/O, 1/I/L: the characters people confuse most. */
 static const char CAPTCHA_ALPHABET[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -284,12 +295,52 @@ static int id_parse(const char *hex, uint8_t id[16])
 
 /* Copy the live, unexpired code of id into code; consume it when take is
  * set (even if expired).  0, or -1 when unknown or expired. */
+static int shared_code_get(const uint8_t id[16], int64_t now, int take, char code[CAPTCHA_LEN + 1])
+{
+    Db *db = db_thread();
+    if (!db) return -1;
+    Stmt *st = db_prepare(db, take ? "DELETE FROM shared_codes WHERE id = ?1 RETURNING code, expires"
+                                   : "SELECT code, expires FROM shared_codes WHERE id = ?1");
+    if (!st) return -1;
+    db_bind_blob(st, 1, id, 16);
+    int rc = -1, expired = 0;
+    if (db_step(st) == DB_ROW) {
+        const char *c = db_col_text(st, 0);
+        if (db_col_int(st, 1) > now && strlen(c) == CAPTCHA_LEN) {
+            memcpy(code, c, CAPTCHA_LEN + 1);
+            rc = 0;
+        } else {
+            expired = 1;
+        }
+    }
+    db_done(st);
+    if (expired && !take) db_exec(db, "DELETE FROM shared_codes WHERE id = ?1", "b", id, (size_t)16);
+    return rc;
+}
+
+static int shared_code_add(const CaptchaEntry *e, const uint8_t key[16], int64_t now)
+{
+    Db *db = db_thread();
+    if (!db) return -1;
+    int64_t held = db_int(db, -1, "SELECT count(*) FROM shared_codes WHERE net = ?1 AND expires > ?2", "bl",
+                          key, (size_t)16, now);
+    if (held < 0) return -1;
+    if (held >= net_share() &&
+        db_exec(db, "DELETE FROM shared_codes WHERE id IN (SELECT id FROM shared_codes WHERE net = ?1 "
+                    "ORDER BY expires LIMIT ?2)", "bl", key, (size_t)16, held - net_share() + 1) != DB_OK)
+        return -1;
+    return db_exec(db, "INSERT INTO shared_codes (id, code, net, expires) VALUES (?1, ?2, ?3, ?4)", "btbl",
+                   e->id, (size_t)16, e->code, key, (size_t)16, e->expires) == DB_OK ? 0 : -1;
+}
+
 static int code_get(const char *hexid, int64_t now, int take, char code[CAPTCHA_LEN + 1])
 {
     uint8_t id[16];
     int rc = -1;
     if (id_parse(hexid, id) != 0)
         return -1;
+    if (shared_enabled())
+        return shared_code_get(id, now, take, code);
     pthread_mutex_lock(&captcha_mu);
     int slot = captcha_ready ? slot_find(id) : -1;
     if (slot >= 0) {
@@ -321,6 +372,15 @@ int captcha_new(char id[CAPTCHA_ID_SIZE], const void *net, size_t net_len, int64
     e.code[CAPTCHA_LEN] = '\0';
     e.expires = now + captcha_ttl();
 
+    if (shared_enabled()) {
+        /* The network's digest is a keyed hash of the day already
+         * (visitor_net_hash), the same on every node. */
+        crypto_generichash(key, sizeof key, net_len ? net : NULL, net_len, NULL, 0);
+        int rc = shared_code_add(&e, key, now);
+        if (rc == 0) sodium_bin2hex(id, CAPTCHA_ID_SIZE, e.id, sizeof e.id);
+        sodium_memzero(&e, sizeof e);
+        return rc;
+    }
     pthread_mutex_lock(&captcha_mu);
     if (!captcha_keyed) {
         randombytes_buf(captcha_render_key, sizeof captcha_render_key);
@@ -429,6 +489,31 @@ static const char *font_path(void)
     return p;
 }
 
+/* The noise of a code's picture, fixed per code so that asking again
+ * never shows a second drawing to average out. */
+static int render_seed(const uint8_t id[16], int64_t now, uint8_t seed[randombytes_SEEDBYTES])
+{
+    if (shared_enabled()) {
+        static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+        static uint8_t key[crypto_generichash_KEYBYTES];
+        static int key_day;
+        int day = vn_day_number(now), rc = 0;
+        pthread_mutex_lock(&mu);
+        if (day > key_day) {
+            int got = shared_day_key(db_thread(), "captcha_render", day, key, sizeof key);
+            if (got < 0) rc = -1;
+            else key_day = got;
+        }
+        if (rc == 0) crypto_generichash(seed, randombytes_SEEDBYTES, id, 16, key, sizeof key);
+        pthread_mutex_unlock(&mu);
+        return rc;
+    }
+    pthread_mutex_lock(&captcha_mu);
+    crypto_generichash(seed, randombytes_SEEDBYTES, id, 16, captcha_render_key, sizeof captcha_render_key);
+    pthread_mutex_unlock(&captcha_mu);
+    return 0;
+}
+
 int captcha_png(const char *id, int64_t now, Buf *out)
 {
     char code[CAPTCHA_LEN + 1];
@@ -443,10 +528,8 @@ int captcha_png(const char *id, int64_t now, Buf *out)
         log_error("captcha: no DejaVu font found under /usr/share/fonts/truetype/dejavu");
         return -1;
     }
-    pthread_mutex_lock(&captcha_mu);
-    crypto_generichash(seed, sizeof seed, bin, sizeof bin,
-                       captcha_render_key, sizeof captcha_render_key);
-    pthread_mutex_unlock(&captcha_mu);
+    if (render_seed(bin, now, seed) != 0)
+        return -1;
     randombytes_buf_deterministic(nz.pool, sizeof nz.pool, seed);
     nz.pos = 0;
 

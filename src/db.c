@@ -536,3 +536,29 @@ void db_clear_error(Db *db)
 {
     if (db) db->last_error = DB_OK;
 }
+
+/* ---- messages between processes (db.h) ---- */
+
+int db_has_notify(Db *db)
+{
+    return db && db->ops->listen && db->ops->wait_notify;
+}
+
+int db_listen(Db *db, const char *channel)
+{
+    if (!db_has_notify(db) || !channel) return DB_ERROR;
+    return db->ops->listen(db, channel);
+}
+
+int db_notify(Db *db, const char *channel, const char *payload)
+{
+    if (!db || !channel) return DB_ERROR;
+    if (!db->ops->notify) return DB_OK;   /* one process: nobody to tell */
+    return db->ops->notify(db, channel, payload ? payload : "");
+}
+
+int db_wait_notify(Db *db, int timeout_ms, char *payload, size_t n)
+{
+    if (!db_has_notify(db)) return -1;
+    return db->ops->wait_notify(db, timeout_ms, payload, n);
+}

@@ -133,4 +133,19 @@ typedef struct DbFtsHit {
 int db_fts_search(Db *db, const char *match, const char *exact, const DbFtsFilter *f,
                   DbFtsHit *hits, int64_t *total);
 
+/* Messages between the server processes that share one database (several
+ * nodes on PostgreSQL: LISTEN/NOTIFY; docs/POSTGRESQL.md "Several nodes").
+ * db_notify sends payload on channel to every listener (inside a
+ * transaction: at its COMMIT, never if it rolls back); on a backend with
+ * no such thing (SQLite: one process) it does nothing and returns DB_OK.
+ * db_listen subscribes this connection (-1 where unsupported);
+ * db_wait_notify waits up to timeout_ms for one message and copies its
+ * payload: 1 got one, 0 none in time, -1 the connection failed (reconnect;
+ * messages sent meanwhile are lost, so treat everything as changed).
+ * channel: a plain lower-case identifier. */
+int db_has_notify(Db *db);
+int db_listen(Db *db, const char *channel);
+int db_notify(Db *db, const char *channel, const char *payload);
+int db_wait_notify(Db *db, int timeout_ms, char *payload, size_t n);
+
 #endif

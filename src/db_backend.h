@@ -80,6 +80,12 @@ struct DbOps {
     /* db_fts_search (db.h); may be NULL (then search answers an error). */
     int (*fts_search)(Db *db, const char *match, const char *exact, const DbFtsFilter *f,
                       DbFtsHit *hits, int64_t *total);
+    /* Messages between the processes on one database (db_notify and
+     * friends in db.h); NULL where the backend has no such thing (SQLite:
+     * one process, nothing to tell). */
+    int (*listen)(Db *db, const char *channel);
+    int (*notify)(Db *db, const char *channel, const char *payload);
+    int (*wait_notify)(Db *db, int timeout_ms, char *payload, size_t n);
 };
 
 extern const DbOps db_sqlite_ops;

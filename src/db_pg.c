@@ -36,6 +36,8 @@
  * SQL carries no user data) and mapped: SQLSTATE class 23 is
  * DB_CONSTRAINT, 53100 (disk full) DB_FULL, anything else DB_ERROR. */
 #include <ctype.h>
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -365,6 +367,22 @@ static char *pg_translate_ddl(const char *sql)
                 s += 7;
             }
             continue;
+        }
+        /* Tables named shared_* hold what the nodes of a cluster share
+         * for minutes (verification codes, rate counters, visitors online;
+         * db_schema.c migration 15): UNLOGGED, so their writes skip the
+         * WAL and a commit touching only them does not wait for the disk.
+         * PostgreSQL empties them after a crash, which loses nothing that
+         * matters (src/shared.h). */
+        const char *tb = word_at(sql, s, "CREATE") ? word_after(s + 6, "TABLE") : NULL;
+        if (tb) {
+            const char *id = tb;
+            while (*id == ' ' || *id == '\n' || *id == '\t') id++;
+            if (!strncmp(id, "shared_", 7)) {
+                buf_puts(&b, "CREATE UNLOGGED TABLE");
+                s = tb;
+                continue;
+            }
         }
         if (word_at(sql, s, "BLOB")) {
             buf_puts(&b, "BYTEA");
@@ -1403,6 +1421,59 @@ out:
     return result;
 }
 
+/* ---- LISTEN / NOTIFY (db.h "Messages between the server processes") ---- */
+
+static int channel_ok(const char *ch)
+{
+    if (!ch || !*ch || strlen(ch) > 63) return 0;
+    for (const char *p = ch; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || *p == '_')) return 0;
+    return 1;
+}
+
+static int pg_listen(Db *d, const char *channel)
+{
+    PgDb *db = (PgDb *)d;
+    if (!channel_ok(channel)) return DB_ERROR;
+    char sql[96];
+    snprintf(sql, sizeof sql, "LISTEN %s", channel);
+    return exec_simple(db, sql);
+}
+
+static int pg_notify(Db *d, const char *channel, const char *payload)
+{
+    PgDb *db = (PgDb *)d;
+    if (!channel_ok(channel)) return DB_ERROR;
+    const char *vals[2] = {channel, payload};
+    PGresult *res = PQexecParams(db->c, "SELECT pg_notify($1, $2)", 2, NULL, vals, NULL, NULL, 0);
+    int rc = res && PQresultStatus(res) == PGRES_TUPLES_OK ? DB_OK : fail_res(db, res, "notify", channel);
+    PQclear(res);
+    return rc;
+}
+
+static int take_notify(PgDb *db, char *payload, size_t n)
+{
+    PGnotify *m = PQnotifies(db->c);
+    if (!m) return 0;
+    if (payload && n) snprintf(payload, n, "%s", m->extra ? m->extra : "");
+    PQfreemem(m);
+    return 1;
+}
+
+static int pg_wait_notify(Db *d, int timeout_ms, char *payload, size_t n)
+{
+    PgDb *db = (PgDb *)d;
+    if (take_notify(db, payload, n)) return 1;
+    int fd = PQsocket(db->c);
+    if (fd < 0 || PQstatus(db->c) != CONNECTION_OK) return -1;
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int r = poll(&p, 1, timeout_ms);
+    if (r < 0) return errno == EINTR ? 0 : -1;
+    if (r == 0) return 0;
+    if (!PQconsumeInput(db->c) || PQstatus(db->c) != CONNECTION_OK) return -1;
+    return take_notify(db, payload, n);
+}
+
 const DbOps db_pg_ops = {
     .name = "postgres",
     .accepts = pg_accepts,
@@ -1438,4 +1509,7 @@ const DbOps db_pg_ops = {
     .fts_put = pg_fts_put,
     .fts_delete = pg_fts_delete,
     .fts_search = pg_fts_search,
+    .listen = pg_listen,
+    .notify = pg_notify,
+    .wait_notify = pg_wait_notify,
 };

@@ -847,5 +847,52 @@ const char *const db_migrations[] = {
 "  at INTEGER NOT NULL\n"
 ");\n"
 "CREATE INDEX recommendation_checks_rec ON recommendation_checks(recommendation_id, id);\n",
+/* 15: what the nodes of a cluster must agree on (issue 11 item 2;
+ * src/shared.h, docs/POSTGRESQL.md "Several nodes").  Only a server on
+ * PostgreSQL uses these tables; on SQLite (one process) the same state
+ * stays in memory and they stay empty.  All of it lives for minutes or a
+ * day and may be lost in a database crash (PostgreSQL makes shared_*
+ * tables UNLOGGED, see db_pg.c), and none of it names a person: keys are
+ * keyed hashes.
+ *  - shared_codes: verification codes (single use: taken by DELETE), each
+ *    charged to the keyed hash of the network that asked for it;
+ *  - shared_counters: per-network daily caps, per-visitor flood limits and
+ *    the sign-in failures per address (value, and when it stops counting);
+ *  - shared_visitors: the day's distinct visitors and when each was last
+ *    seen (visitors online), keyed by the day's keyed hash;
+ *  - shared_keys: the day's secret of those hashes (replaced, so erased, at
+ *    the next local midnight);
+ *  - shared_leases: which node runs a once-per-cluster task until when. */
+"CREATE TABLE shared_codes (\n"
+"  id BLOB PRIMARY KEY,\n"
+"  code TEXT NOT NULL,\n"
+"  net BLOB NOT NULL,\n"
+"  expires INTEGER NOT NULL\n"
+");\n"
+"CREATE INDEX shared_codes_net ON shared_codes(net, expires);\n"
+"CREATE INDEX shared_codes_expires ON shared_codes(expires);\n"
+"CREATE TABLE shared_counters (\n"
+"  key BLOB PRIMARY KEY,\n"
+"  value INTEGER NOT NULL,\n"
+"  expires INTEGER NOT NULL\n"
+");\n"
+"CREATE INDEX shared_counters_expires ON shared_counters(expires);\n"
+"CREATE TABLE shared_visitors (\n"
+"  day INTEGER NOT NULL,\n"
+"  vhash BLOB NOT NULL,\n"
+"  last_seen INTEGER NOT NULL,\n"
+"  PRIMARY KEY (day, vhash)\n"
+");\n"
+"CREATE INDEX shared_visitors_seen ON shared_visitors(last_seen);\n"
+"CREATE TABLE shared_keys (\n"
+"  name TEXT PRIMARY KEY,\n"
+"  day INTEGER NOT NULL,\n"
+"  value BLOB NOT NULL\n"
+");\n"
+"CREATE TABLE shared_leases (\n"
+"  name TEXT PRIMARY KEY,\n"
+"  node TEXT NOT NULL,\n"
+"  expires INTEGER NOT NULL\n"
+");\n",
 NULL
 };

@@ -4,13 +4,19 @@
  * one mutex; keys are BLAKE2b hashes of (network hash or visitor id,
  * action, day), so neither table holds anything that identifies a person
  * beyond the day. Tables are cleared at the start of each local day, and
- * when full (an attack), the oldest half is dropped rather than growing. */
+ * when full (an attack), the oldest half is dropped rather than growing.
+ * With several nodes (shared.h) the same keys count in shared_counters
+ * instead, so a network's cap is one cap for the whole cluster.  A
+ * database error there lets the request through (logged): the caps are
+ * soft limits, and the comment and petition forms keep their single-use
+ * verification code. */
 #include <pthread.h>
 #include <sodium.h>
 #include <string.h>
 #include "config.h"
 #include "engage.h"
 #include "log.h"
+#include "shared.h"
 #include "stats.h"
 #include "tuning.h"
 #include "visitor.h"
@@ -85,6 +91,12 @@ int engage_net_allow(Req *r, const char *action, int daily_cap)
     if (visitor_net_hash(req_client_ip(r), r->now, net) != 0) return 1;
     int day = vn_day_number(r->now);
     make_key(key, net, sizeof net, action, day);
+    if (shared_enabled()) {
+        int64_t day_end = r->now - (r->now + 7 * 3600) % 86400 + 86400;
+        int got = shared_cap_take(db_thread(), key, daily_cap, day_end);
+        if (got < 0) log_warn("engage: shared cap for %s unavailable; allowed", action);
+        return got != 0;
+    }
     int ok = 1;
     pthread_mutex_lock(&mu);
     roll_day(r->now);
@@ -104,6 +116,11 @@ int engage_flood_allow(const uint8_t id[16], const char *action, int seconds, in
 {
     uint8_t key[16];
     make_key(key, id, 16, action, 0);
+    if (shared_enabled()) {
+        int got = shared_flood_take(db_thread(), key, now, seconds);
+        if (got < 0) log_warn("engage: shared flood limit for %s unavailable; allowed", action);
+        return got != 0;
+    }
     int ok = 1;
     pthread_mutex_lock(&mu);
     roll_day(now);

@@ -77,29 +77,53 @@ static void invalidate_slot(int slot)
     pthread_mutex_unlock(&mu);
 }
 
+void (*cache_peer_hook)(const char *scope);
+
+/* The slot of a scope name; -1 for "all" and anything unknown. */
+static int scope_slot(const char *scope)
+{
+    if (scope && !strcmp(scope, "sidebar")) return SLOT_SIDEBAR;
+    if (scope && !strcmp(scope, "lists")) return SLOT_LISTS;
+    if (scope && !strncmp(scope, "article:", 8)) {
+        char *end = NULL;
+        long long id = strtoll(scope + 8, &end, 10);
+        if (end != scope + 8 && !*end && id > 0) return (int)article_slot(id);
+    }
+    return -1;
+}
+
+/* Tell the other nodes (shared.c), after this node's own invalidation. */
+static void tell_peers(const char *scope)
+{
+    if (cache_peer_hook) cache_peer_hook(scope);
+}
+
 void cache_bump(void)
 {
     invalidate_slot(-1);
+    tell_peers("all");
 }
 
 void cache_invalidate(const char *scope)
 {
     declared = 1;
-    int slot = -1;
-    if (scope && !strcmp(scope, "sidebar")) slot = SLOT_SIDEBAR;
-    else if (scope && !strcmp(scope, "lists")) slot = SLOT_LISTS;
-    else if (scope && !strncmp(scope, "article:", 8)) {
-        char *end = NULL;
-        long long id = strtoll(scope + 8, &end, 10);
-        if (end != scope + 8 && !*end && id > 0) slot = (int)article_slot(id);
-    }
+    int slot = scope_slot(scope);
     invalidate_slot(slot);    /* unknown scope or "all": everything */
+    tell_peers(slot < 0 ? "all" : scope);
 }
 
 void cache_invalidate_article(int64_t id)
 {
     declared = 1;
     invalidate_slot(id > 0 ? (int)article_slot(id) : -1);
+    char scope[32];
+    if (id > 0) snprintf(scope, sizeof scope, "article:%lld", (long long)id);
+    tell_peers(id > 0 ? scope : "all");
+}
+
+void cache_invalidate_from_peer(const char *scope)
+{
+    invalidate_slot(scope_slot(scope));
 }
 
 void cache_unchanged(void)

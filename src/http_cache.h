@@ -90,6 +90,11 @@ void cache_invalidate_article(int64_t id);
 /* Declare that this request's write changes no cached page (a comment
  * waiting for moderation, a sign-in): the server then does not bump. */
 void cache_unchanged(void);
+/* Several nodes (shared.c): called after each invalidation this process
+ * makes, with its scope ("all" for everything), to tell the others; and
+ * what a message from another node applies here (never told on). */
+extern void (*cache_peer_hook)(const char *scope);
+void cache_invalidate_from_peer(const char *scope);
 /* Per worker thread, around one handler (http_server.c): begin clears the
  * declaration; declared says whether the handler called cache_invalidate*
  * or cache_unchanged since. */

@@ -19,18 +19,40 @@
 #include "log.h"
 #include "petition.h"
 #include "server.h"
+#include "shared.h"
 #include "tmpl.h"
 #include "tuning.h"
 #include "writer.h"
 
 #define MAX_TASKS 8
 static ServerTask tasks[MAX_TASKS];
+static int task_once[MAX_TASKS];   /* run by one node of a cluster (shared.h) */
 static int ntasks;
 static volatile int stopping;
 
+/* Seconds a node holds the lease on the once-per-cluster tasks: renewed
+ * every ~5 s round, taken over by another node within this when it dies. */
+#define TASK_LEASE_SECONDS 30
+
 void server_add_task(ServerTask fn)
 {
-    if (ntasks < MAX_TASKS) tasks[ntasks++] = fn;
+    if (ntasks < MAX_TASKS) task_once[ntasks] = 0, tasks[ntasks++] = fn;
+}
+
+void server_add_cluster_task(ServerTask fn)
+{
+    if (ntasks < MAX_TASKS) task_once[ntasks] = 1, tasks[ntasks++] = fn;
+}
+
+static void run_tasks(Db *db)
+{
+    long long now = (long long)tuning_now();
+    int lead = 1;
+    if (shared_enabled()) {
+        lead = shared_lease(db, "tasks", now, TASK_LEASE_SECONDS) == 1;
+    }
+    for (int i = 0; i < ntasks && db; i++)
+        if (lead || !task_once[i]) tasks[i](db, now);
 }
 
 static void *task_thread(void *arg)
@@ -39,11 +61,21 @@ static void *task_thread(void *arg)
     Db *db = db_thread();
     while (!stopping) {
         for (int i = 0; i < 20 && !stopping; i++) usleep(250 * 1000);   /* ~5 s, wakes to stop */
-        for (int i = 0; i < ntasks && db; i++) tasks[i](db, (long long)tuning_now());
+        run_tasks(db);
     }
     /* Final run so a clean stop loses nothing. */
-    for (int i = 0; i < ntasks && db; i++) tasks[i](db, (long long)tuning_now());
+    run_tasks(db);
     return NULL;
+}
+
+/* Several nodes: the shared tables' housekeeping (shared_sweep), once a
+ * minute on the node that holds the task lease. */
+static void shared_task(void *db, long long now)
+{
+    static long long last;
+    if (!shared_enabled() || now - last < 60) return;
+    last = now;
+    if (shared_sweep(db, now) < 0) log_warn("shared: the sweep of the shared tables failed; it runs again in a minute");
 }
 
 /* Every few seconds: give memory that requests freed back to the system.
@@ -100,6 +132,7 @@ int server_run(char *err, size_t errlen)
     if (tmpl_load(cfg.template_dir, err, errlen) != 0) return -1;
     Db *db = db_open(cfg.db_path, 1, err, errlen);
     if (!db) return -1;
+    shared_configure(cfg.db_path);
     if (engage_start(db) != 0) {
         db_close(db);
         snprintf(err, errlen, "cannot initialise the visitor secret in %s", cfg.db_path);
@@ -109,7 +142,8 @@ int server_run(char *err, size_t errlen)
     http_after_hook = engage_after_request;
     server_add_task(engage_task);
     server_add_task(trim_task);
-    server_add_task(retention_task);
+    server_add_cluster_task(retention_task);
+    server_add_cluster_task(shared_task);
     db_set_path(cfg.db_path);
 
     sigset_t set;
@@ -122,14 +156,22 @@ int server_run(char *err, size_t errlen)
     /* Group commit for public writes (writer.h); started with the signals
      * blocked, like every thread, so sigwait below gets them. */
     if (writer_start(cfg.db_path, err, errlen) != 0) return -1;
+    /* Several nodes: listen for the others' cache invalidations before
+     * the first page can be cached. */
+    if (shared_enabled() && shared_peers_start(cfg.db_path, err, errlen) != 0) {
+        writer_stop();
+        return -1;
+    }
     if (http_start(err, errlen) != 0) {
+        shared_peers_stop();
         writer_stop();
         return -1;
     }
     pthread_t tid;
     int have_tasks = pthread_create(&tid, NULL, task_thread, NULL) == 0;
-    log_info("serving %s on %s:%d with %d threads (database %s)", cfg.site_url, cfg.listen, cfg.port,
-             cfg.threads, cfg.db_path);
+    log_info("serving %s on %s:%d with %d threads (database %s)%s%s", cfg.site_url, cfg.listen, cfg.port,
+             cfg.threads, cfg.db_path, shared_enabled() ? "; cluster node " : "",
+             shared_enabled() ? shared_node() : "");
     if (tuning->build)
         log_warn("TEST BUILD (hoidong-test): not for production%s",
                  tuning->captcha_peek ? "; verification-code peek served (loopback only)" : "");
@@ -139,6 +181,7 @@ int server_run(char *err, size_t errlen)
     sigwait(&set, &sig);
     log_info("signal %d: stopping", sig);
     http_stop();
+    shared_peers_stop();
     writer_stop();   /* after the last request: its queued writes are committed */
     stopping = 1;
     if (have_tasks) pthread_join(tid, NULL);

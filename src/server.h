@@ -8,4 +8,7 @@ int server_run(char *err, size_t errlen);   /* returns after SIGINT/SIGTERM; 0 o
  * database connection; register before server_run. */
 typedef void (*ServerTask)(void *db, long long now);
 void server_add_task(ServerTask fn);
+/* A task that one node of a cluster runs (the one holding the task lease,
+ * shared.h); on SQLite, the only process runs it. */
+void server_add_cluster_task(ServerTask fn);
 #endif

@@ -11,7 +11,14 @@
  * Flushing swaps the pending maps out under the mutex, writes them without
  * holding it (so page views never wait for the disk), and on failure
  * merges them back.  Views being written are remembered in `inflight`, so
- * stats_total stays exact while a flush runs. */
+ * stats_total stays exact while a flush runs.
+ *
+ * With several nodes (shared.h) each node still counts its own views
+ * (they add up in stats_daily), but who visited today and who is online
+ * must be the union over the nodes: a visitor the node has not seen
+ * today, or not for STATS_SHARED_REFRESH seconds, is written to
+ * shared_visitors at once (one small upsert, not per page view), and the
+ * two figures are counted there. */
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
@@ -19,6 +26,7 @@
 #include "stats.h"
 #include "vn.h"
 #include "log.h"
+#include "shared.h"
 
 /* --- visitor sets --- */
 
@@ -175,6 +183,8 @@ static struct {
     int64_t inflight;         /* views handed to a flush that has not committed yet */
     int64_t flushed_total;    /* SUM(stats_daily.views), valid when total_loaded */
     int total_loaded;
+    int64_t shared_cache_at;  /* shared mode: when the two counts below were read */
+    int64_t shared_online, shared_today;
 } S;
 
 /* Move to the local day of now if it is newer, closing the current one.
@@ -245,13 +255,53 @@ void stats_hit(const uint8_t vhash[32], int64_t article_id, int64_t now)
     if (now - S.online_pruned_at >= 60 ||
         (S.online.n >= STATS_MAX_ONLINE && now != S.online_pruned_at))
         online_prune(now);
+    int64_t seen_before = S.online.s ? set_find(&S.online, vhash)->v : 0;
     if (set_put(&S.online, vhash, now, STATS_MAX_ONLINE) == 1)
         S.online_cache_at = 0;
+    int push = shared_enabled() && (r == 1 || seen_before == 0 || now - seen_before >= STATS_SHARED_REFRESH);
     pthread_mutex_unlock(&stats_mu);
+    if (push) {
+        Db *db = db_thread();
+        if (!db || db_exec(db, "INSERT INTO shared_visitors (day, vhash, last_seen) VALUES (?1, ?2, ?3) "
+                               "ON CONFLICT (day, vhash) DO UPDATE SET last_seen = excluded.last_seen "
+                               "WHERE shared_visitors.last_seen < excluded.last_seen",
+                           "lbl", (int64_t)day, vhash, (size_t)16, now) != DB_OK)
+            log_warn("stats: a visitor could not be recorded in shared_visitors");
+        pthread_mutex_lock(&stats_mu);
+        S.shared_cache_at = 0;
+        pthread_mutex_unlock(&stats_mu);
+    }
+}
+
+/* The union over the nodes (shared mode): visitors online, or today's.
+ * Answers once per second from the table, like the local scan. */
+static int64_t shared_count(int64_t now, int today)
+{
+    pthread_mutex_lock(&stats_mu);
+    if (S.shared_cache_at == now) {
+        int64_t n = today ? S.shared_today : S.shared_online;
+        pthread_mutex_unlock(&stats_mu);
+        return n;
+    }
+    pthread_mutex_unlock(&stats_mu);
+    Db *db = db_thread();
+    int64_t on = db ? db_int(db, -1, "SELECT count(*) FROM shared_visitors WHERE last_seen >= ?1", "l",
+                             now - STATS_ONLINE_WINDOW) : -1;
+    int64_t td = db ? db_int(db, -1, "SELECT count(*) FROM shared_visitors WHERE day = ?1", "l",
+                             (int64_t)vn_day_number(now)) : -1;
+    if (on < 0 || td < 0) return 0;
+    pthread_mutex_lock(&stats_mu);
+    S.shared_online = on;
+    S.shared_today = td;
+    S.shared_cache_at = now;
+    pthread_mutex_unlock(&stats_mu);
+    return today ? td : on;
 }
 
 int64_t stats_online(int64_t now)
 {
+    if (shared_enabled())
+        return shared_count(now, 0);
     pthread_mutex_lock(&stats_mu);
     if (now - S.online_pruned_at >= 10)
         online_prune(now);
@@ -271,6 +321,8 @@ int64_t stats_online(int64_t now)
 
 int64_t stats_today_visitors(int64_t now)
 {
+    if (shared_enabled())
+        return shared_count(now, 1);
     pthread_mutex_lock(&stats_mu);
     day_roll(now);
     int64_t n = (int64_t)S.visitors.n;
@@ -408,6 +460,13 @@ int stats_flush(Db *db, int64_t now)
     S.inflight = inflight;
     pthread_mutex_unlock(&stats_mu);
 
+    /* Several nodes: today's distinct visitors are the union in
+     * shared_visitors (at least what this node saw). */
+    if (shared_enabled() && cur_day) {
+        int64_t u = db_int(db, -1, "SELECT count(*) FROM shared_visitors WHERE day = ?1", "l", cur_day);
+        if (u > cur_visitors) cur_visitors = u;
+        if (u > 0) cur_dirty = 1;
+    }
     /* One row per day that has views, a closed visitor count, or a grown
      * visitor set (the current day). */
     rows = calloc(views.n + closed.n + 1, sizeof *rows);
@@ -450,6 +509,15 @@ int stats_flush(Db *db, int64_t now)
     }
     S.inflight = 0;
     pthread_mutex_unlock(&stats_mu);
+    /* Several nodes: the others' views reach stats_daily by their own
+     * flushes; take the stored sum again (still under stats_flush_mu, so
+     * it matches what this node has handed over). */
+    if (shared_enabled() && rc == 0) {
+        int64_t sum = db_int(db, -1, "SELECT COALESCE(SUM(views), 0) FROM stats_daily", NULL);
+        pthread_mutex_lock(&stats_mu);
+        if (sum >= 0 && S.total_loaded) S.flushed_total = sum;
+        pthread_mutex_unlock(&stats_mu);
+    }
     pthread_mutex_unlock(&stats_flush_mu);
 
     free(rows);

@@ -34,6 +34,7 @@
 
 enum {
     STATS_ONLINE_WINDOW = 300,        /* seconds: "online now" = seen within this */
+    STATS_SHARED_REFRESH = 60,        /* several nodes: re-record a visitor seen this long ago */
     STATS_FLUSH_SECONDS = 10,         /* the server's flush interval */
     STATS_MAX_VISITORS = 500000,      /* distinct visitors remembered per day */
     STATS_MAX_ONLINE = 200000         /* distinct visitors in the online map */

@@ -13,6 +13,7 @@
 #include "visitor.h"
 #include "vn.h"
 #include "log.h"
+#include "shared.h"
 
 #define VISITOR_RAW_BYTES (VISITOR_ID_BYTES + crypto_auth_BYTES)   /* 48 */
 
@@ -142,6 +143,17 @@ int visitor_cookie_verify(const char *value, uint8_t id[VISITOR_ID_BYTES])
 static int day_hash_start(crypto_generichash_state *s, int64_t now)
 {
     int day = vn_day_number(now);
+    if (day > visitor_day_key_day && shared_enabled()) {
+        /* Several nodes: one secret for all of them, or each would count a
+         * visitor (and a network's cap) once per node.  It is in the
+         * database for the day only (shared.h). */
+        uint8_t k[crypto_generichash_KEYBYTES];
+        int got = shared_day_key(db_thread(), "visitor_day", day, k, sizeof k);
+        if (got < 0) return -1;
+        memcpy(visitor_day_key, k, sizeof k);
+        sodium_memzero(k, sizeof k);
+        visitor_day_key_day = got;
+    }
     if (day > visitor_day_key_day) {
         sodium_memzero(visitor_day_key, sizeof visitor_day_key);
         randombytes_buf(visitor_day_key, sizeof visitor_day_key);
@@ -169,6 +181,26 @@ int visitor_day_hash(const char *ip, const char *user_agent, int64_t now,
     crypto_generichash_update(&s, (const uint8_t *)ip, strlen(ip));
     crypto_generichash_update(&s, &zero, 1);     /* ip never contains NUL: unambiguous */
     crypto_generichash_update(&s, (const uint8_t *)user_agent, strlen(user_agent));
+    crypto_generichash_final(&s, out, VISITOR_HASH_BYTES);
+    sodium_memzero(&s, sizeof s);
+    return 0;
+}
+
+int visitor_keyed_hash(const char *what, const char *value, int64_t now, uint8_t out[VISITOR_HASH_BYTES])
+{
+    crypto_generichash_state s;
+    static const uint8_t tag = 'k', zero = 0;   /* domain separation from day and net hashes */
+    if (!what || !value || sodium_init() < 0)
+        return -1;
+    pthread_mutex_lock(&visitor_mu);
+    int rc = day_hash_start(&s, now);
+    pthread_mutex_unlock(&visitor_mu);
+    if (rc != 0)
+        return -1;
+    crypto_generichash_update(&s, &tag, 1);
+    crypto_generichash_update(&s, (const uint8_t *)what, strlen(what));
+    crypto_generichash_update(&s, &zero, 1);
+    crypto_generichash_update(&s, (const uint8_t *)value, strlen(value));
     crypto_generichash_final(&s, out, VISITOR_HASH_BYTES);
     sodium_memzero(&s, sizeof s);
     return 0;

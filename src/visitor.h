@@ -47,6 +47,9 @@ int visitor_day_hash(const char *ip, const char *user_agent, int64_t now,
  * of an IPv4 address (also IPv4-mapped IPv6), the /48 of an IPv6 address,
  * for per-network caps (comments, captcha requests).  0, or -1 when ip is
  * not a numeric address. */
+/* The day's keyed hash of (what, value), e.g. ("login-ip", address):
+ * a key for counters that several nodes share (shared.h).  0 or -1. */
+int visitor_keyed_hash(const char *what, const char *value, int64_t now, uint8_t out[VISITOR_HASH_BYTES]);
 int visitor_net_hash(const char *ip, int64_t now, uint8_t out[VISITOR_HASH_BYTES]);
 
 /* Public form token for anonymous visitors' POST forms (ratings, comments,
