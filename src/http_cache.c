@@ -243,8 +243,8 @@ CacheEntry *cache_get(const char *key, size_t keylen)
             break;
         }
     }
-    if (e && now - e->born_ms > CACHE_TTL_MS &&
-        (e->refresh_ms == 0 || now - e->refresh_ms > CACHE_TTL_MS)) {
+    if (e && now - e->born_ms > tuning->cache_ttl_ms &&
+        (e->refresh_ms == 0 || now - e->refresh_ms > tuning->cache_ttl_ms)) {
         e->refresh_ms = now;  /* this caller renders the replacement; others get this one */
         e = NULL;
     }

@@ -64,6 +64,7 @@ int testaids_install(char *err, size_t errlen)
     TEST_KNOB("HOIDONG_TEST_LOGIN_IP_LIMIT", 1, 1000000, login_ip_limit)
     TEST_KNOB("HOIDONG_TEST_VOTE_NET_CAP", 1, 1000000, vote_net_cap)
     TEST_KNOB("HOIDONG_TEST_NET_CAPS", 0, 1, net_caps)
+    TEST_KNOB("HOIDONG_TEST_CACHE_TTL_MS", 1, 3600000, cache_ttl_ms)
 #undef TEST_KNOB
     const char *cf = getenv("HOIDONG_TEST_CLOCK_FILE");
     if (cf && *cf) {

@@ -1,6 +1,7 @@
 /* tuning.c - production values of the protections (see tuning.h). */
 #include <time.h>
 #include "captcha.h"
+#include "http_cache.h"
 #include "tuning.h"
 
 static int64_t wall_clock(void) { return (int64_t)time(NULL); }
@@ -13,6 +14,7 @@ const Tuning tuning_production = {
     .login_ip_limit = 30,
     .vote_net_cap = 300,
     .net_caps = 1,
+    .cache_ttl_ms = CACHE_TTL_MS,
     .clock = wall_clock,
     .build = NULL,
 };

@@ -22,6 +22,7 @@ typedef struct Tuning {
     int login_ip_limit;           /* failed sign-ins per address per window */
     int vote_net_cap;             /* poll votes per network per day */
     int net_caps;                 /* 1: per-network daily caps on anonymous writes */
+    int64_t cache_ttl_ms;         /* freshness of a cached page (CACHE_TTL_MS) */
     int64_t (*clock)(void);       /* wall clock, unix seconds */
     const char *build;            /* NULL in production; "test" in hoidong-test */
 } Tuning;

@@ -129,6 +129,23 @@ int ts_start(TServer *s, int demo)
     return spawn(s);
 }
 
+int ts_start_peer(TServer *s, const TServer *first)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->dir, sizeof s->dir, "/tmp/hdtest-XXXXXX");
+    if (!mkdtemp(s->dir)) return -1;
+    s->port = free_port();
+    if (s->port < 0) return -1;
+    snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
+    snprintf(s->db, sizeof s->db, "%s", first->db);
+    /* The file store is shared, as nodes share it in production. */
+    char files[300], target[300];
+    snprintf(files, sizeof files, "%s/files", s->dir);
+    snprintf(target, sizeof target, "%s/files", first->dir);
+    if (symlink(target, files) != 0) return -1;
+    return spawn(s);
+}
+
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
     (void)sb, (void)flag, (void)ftw;

@@ -50,6 +50,10 @@ int ts_start(TServer *s, int demo);
  * Returns its exit status; output (stdout+stderr) in out (malloc, may be NULL). */
 int ts_cmd(TServer *s, char **out, const char *args);
 void ts_stop(TServer *s);
+/* A second node of first's site: its own port, directory and log, the same
+ * database and (a link to) the same file store; no init or demo.  For the
+ * several-node tests on PostgreSQL.  0 or -1. */
+int ts_start_peer(TServer *s, const TServer *first);
 /* The server's clock (test build, HOIDONG_TEST_CLOCK_FILE): from now on
  * every request and background task sees unix_seconds as the time (0 =
  * real time again).  Effective at the next request.  0 or -1. */
