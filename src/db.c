@@ -536,3 +536,16 @@ void db_clear_error(Db *db)
 {
     if (db) db->last_error = DB_OK;
 }
+
+/* ---- copying between backends (hoidong migrate) ---- */
+
+int db_col_type(Stmt *st, int col)
+{
+    return st ? st->db->ops->col_type(st, col) : DB_T_NULL;
+}
+
+int db_reset_ids(Db *db, const char *table)
+{
+    if (!db || !table || !*table) return DB_ERROR;
+    return db->ops->reset_ids ? db->ops->reset_ids(db, table) : DB_OK;
+}

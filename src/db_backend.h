@@ -80,6 +80,11 @@ struct DbOps {
     /* db_fts_search (db.h); may be NULL (then search answers an error). */
     int (*fts_search)(Db *db, const char *match, const char *exact, const DbFtsFilter *f,
                       DbFtsHit *hits, int64_t *total);
+    /* db_col_type (db.h): the runtime type of a column of the current row. */
+    int (*col_type)(Stmt *st, int col);
+    /* db_reset_ids (db.h): move the table's id generators past its rows;
+     * may be NULL (nothing to do, as on SQLite). */
+    int (*reset_ids)(Db *db, const char *table);
 };
 
 extern const DbOps db_sqlite_ops;
