@@ -286,19 +286,24 @@ static int sort_tables(Mig *m)
 
 /* ---- checks ---- */
 
-static int check_target(Mig *m)
+/* fresh_target: the target had no schema before this run, so whatever
+ * rows it holds now came from its own migrations.  Otherwise the seed rows
+ * are counted on a freshly migrated in-memory database. */
+static int check_target(Mig *m, int fresh_target)
 {
     char ferr[256];
-    m->fresh = db_open(":memory:", 1, ferr, sizeof ferr);
-    if (!m->fresh) return fail(m, "cannot build the reference schema: %s", ferr);
+    if (!fresh_target) {
+        m->fresh = db_open(":memory:", 1, ferr, sizeof ferr);
+        if (!m->fresh) return fail(m, "cannot build the reference schema: %s", ferr);
+    }
     for (int i = 0; i < m->n; i++) {
         Table *t = &m->t[i];
-        t->seed_rows = db_int(m->fresh, 0, t->count_sql, NULL);
         t->src_rows = db_int(m->snap, -1, t->count_sql, NULL);
         if (t->src_rows < 0) return fail(m, "cannot count the rows of %s in the source: %s", t->name, db_errmsg(m->snap));
         t->dst_rows = db_int(m->dst, -1, t->count_sql, NULL);
         if (t->dst_rows < 0)
             return fail(m, "the target has no table %s (%s); is it this hoidong's schema?", t->name, db_errmsg(m->dst));
+        t->seed_rows = m->fresh ? db_int(m->fresh, 0, t->count_sql, NULL) : t->dst_rows;
     }
     for (int i = 0; i < m->n; i++) {
         Table *t = &m->t[i];
@@ -528,9 +533,13 @@ int migrate_run(const char *from, const char *to, FILE *progress, int tty, FILE 
     if (!m->snap) { fail(m, "cannot open the snapshot %s: %s", m->snap_path, oerr); goto out; }
     if (load_tables(m) || sort_tables(m)) goto out;
 
+    m->dst = db_open(to, 0, oerr, sizeof oerr);
+    if (!m->dst) { fail(m, "target: %s", oerr); goto out; }
+    int tv = db_schema_version(m->dst);
+    db_close(m->dst);
     m->dst = db_open(to, 1, oerr, sizeof oerr);
     if (!m->dst) { fail(m, "target: %s", oerr); goto out; }
-    if (check_target(m)) goto out;
+    if (check_target(m, tv == 0)) goto out;
     if (progress) fprintf(progress, "migrate: copying %d tables from a snapshot of %s\n", m->n, file);
     int64_t rows = 0, entries = 0;
     if (copy_all(m, &rows, &entries)) goto out;

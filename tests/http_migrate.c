@@ -266,6 +266,47 @@ TEST(test_target_not_empty_refused)
     }
 }
 
+/* An error in the middle of the copy (a value PostgreSQL cannot take, in
+ * one of the last tables) rolls everything back. */
+TEST(test_error_rolls_back)
+{
+    char *out = NULL;
+    CHECK_INT(run(&out, "--db src.db backup bad.db"), 0);
+    free(out);
+    char bad[600];
+    snprintf(bad, sizeof bad, "%s/bad.db", dir);
+    Db *db = db_open(bad, 0, NULL, 0);
+    CHECK(db != NULL);
+    if (!db) return;
+    Stmt *st = db_prepare(db, "UPDATE supervisions SET findings = ?1 WHERE id = (SELECT MIN(id) FROM supervisions)");
+    CHECK(st && db_bind_blob(st, 1, "\xff\xfe not text", 11) == DB_OK && db_step(st) == DB_DONE);
+    db_done(st);
+    CHECK_INT(db_changes(db), 1);
+    db_close(db);
+    const char *url = t_db("migrate-rollback");
+    int rc = run(&out, "migrate --from sqlite:bad.db --to '%s'", url);
+    CHECK_INT(rc, 1);
+    CHECK_CONTAINS(out, "hoidong: migrate: table supervisions, column findings (TEXT), row 1: a BLOB that is not UTF-8 text");
+    CHECK_CONTAINS(out, "  councils ");      /* copied before the failure ... */
+    CHECK_NOT_CONTAINS(out, "every count equal");
+    free(out);
+    Db *d = db_open(url, 0, NULL, 0);        /* ... and rolled back with the rest */
+    CHECK(d != NULL);
+    if (d) {
+        CHECK_INT(db_int(d, -1, "SELECT count(*) FROM councils", NULL), 0);
+        CHECK_INT(db_int(d, -1, "SELECT count(*) FROM articles", NULL), 0);
+        CHECK_INT(db_int(d, -1, "SELECT count(*) FROM users", NULL), 0);
+        CHECK_INT(db_int(d, -1, "SELECT count(*) FROM search_index", NULL), 0);
+        CHECK(db_int(d, -1, "SELECT count(*) FROM status_labels", NULL) > 0);   /* the seed rows are back */
+        db_close(d);
+    }
+    /* The same database can then take a good copy. */
+    rc = run(&out, "migrate --from sqlite:src.db --to '%s'", url);
+    CHECK_INT(rc, 0);
+    CHECK_CONTAINS(out, "every count equal");
+    free(out);
+}
+
 int main(void)
 {
     t_prog = "http_migrate";
@@ -288,9 +329,11 @@ int main(void)
         if (t_pg()) {
             RUN(test_copy_into_postgresql);
             RUN(test_target_not_empty_refused);
+            RUN(test_error_rolls_back);
         } else {   /* counted as skipped, never as passed */
             T_SKIP(test_copy_into_postgresql, "needs PostgreSQL (make test-pg)");
             T_SKIP(test_target_not_empty_refused, "needs PostgreSQL (make test-pg)");
+            T_SKIP(test_error_rolls_back, "needs PostgreSQL (make test-pg)");
         }
     }
     char cmd[300];
