@@ -147,7 +147,8 @@ static int ensure_dirs(void)
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", cfg.db_path);
     char *slash = strrchr(dir, '/');
-    if (slash && slash != dir) {
+    /* A database URL (postgresql://...) names no directory to create. */
+    if (slash && slash != dir && !strstr(dir, "://")) {
         *slash = 0;
         if (mkdirs(dir)) return die("cannot create directory %s", dir);
     }
@@ -364,6 +365,12 @@ static int cmd_check(int argc, char **argv)
     return rc ? 1 : 0;
 }
 
+static void migrate_on_signal(int sig)
+{
+    (void)sig;
+    migrate_interrupted = 1;
+}
+
 static int cmd_migrate(int argc, char **argv)
 {
     const char *from = NULL, *to = NULL;
@@ -373,6 +380,13 @@ static int cmd_migrate(int argc, char **argv)
         else return die("migrate: unknown option or missing value '%s' (see hoidong migrate --help)", argv[i]);
     }
     if (!from || !to) return die("migrate: needs --from sqlite:FILE and --to postgresql://... (see hoidong migrate --help)%s", "");
+    /* Ctrl-C stops the copy between two rows: the target is rolled back
+     * and the snapshot removed instead of left behind. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = migrate_on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     char err[1024];
     int rc = migrate_run(from, to, stderr, isatty(2), stdout, err, sizeof err);
     if (rc < 0) {

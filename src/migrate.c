@@ -71,6 +71,8 @@ typedef struct Mig {
     int tty;
 } Mig;
 
+volatile sig_atomic_t migrate_interrupted;
+
 static int fail(Mig *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(Mig *m, const char *fmt, ...)
 {
@@ -387,6 +389,11 @@ static int copy_table(Mig *m, Table *t, int64_t *copied)
         }
         done++;
         if (m->tty && done % REDRAW_ROWS == 0) draw(m, t->name, done, t->src_rows, 0);
+        if (migrate_interrupted) {
+            db_done(row);
+            if (m->tty && m->progress) fputc('\n', m->progress);
+            return fail(m, "interrupted while copying table %s; the target was rolled back", t->name);
+        }
     }
     db_done(row);
     if (rc != DB_DONE) return fail(m, "reading table %s: %s", t->name, db_errmsg(m->snap));

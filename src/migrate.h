@@ -8,6 +8,7 @@
  * Attachments are not touched: they stay in the files directory. */
 #ifndef HD_MIGRATE_H
 #define HD_MIGRATE_H
+#include <signal.h>
 #include <stdio.h>
 
 /* from: "sqlite:FILE"; to: a postgresql:// or postgres:// URL.  Progress
@@ -16,6 +17,10 @@
  * 1 when the copy committed but some count differs (listed on progress),
  * -1 on error with a one-line reason in err (nothing written to the
  * target). */
+/* Set (from a signal handler: SIGINT, SIGTERM) to stop a running copy:
+ * it fails as interrupted, the target is rolled back, the snapshot removed. */
+extern volatile sig_atomic_t migrate_interrupted;
+
 int migrate_run(const char *from, const char *to, FILE *progress, int tty, FILE *out,
                 char *err, size_t errlen);
 

@@ -235,6 +235,7 @@ TEST(test_target_not_empty_refused)
     char *out = NULL;
     CHECK_INT(run(&out, "--db '%s' --files files init", url), 0);
     free(out);
+    CHECK(access("postgresql:", F_OK) != 0);   /* a URL is not a path to mkdir */
     int rc = run(&out, "migrate --from sqlite:src.db --to '%s'", url);
     CHECK_INT(rc, 1);
     CHECK_CONTAINS(out, "hoidong: migrate: the target is not empty: table users has 1 row;");
@@ -307,6 +308,43 @@ TEST(test_error_rolls_back)
     free(out);
 }
 
+/* Ctrl-C (SIGINT) during the copy: rolled back, the snapshot removed. */
+TEST(test_interrupt_rolls_back)
+{
+    const char *url = t_db("migrate-interrupted");
+    char *out = NULL;
+    char cmd[10240];
+    snprintf(cmd, sizeof cmd, "sh -c \"'%s' migrate --from sqlite:src.db --to '%s' & p=\\$!; sleep 1; "
+             "kill -INT \\$p; wait \\$p\" 2>&1; echo \"exit=$?\"", bin, url);
+    FILE *p = popen(cmd, "r");
+    CHECK(p != NULL);
+    if (!p) return;
+    size_t cap = 1 << 20, len = 0, n;
+    out = malloc(cap);
+    if (!out) abort();
+    while ((n = fread(out + len, 1, cap - len - 1, p)) > 0) len += n;
+    out[len] = 0;
+    pclose(p);
+    CHECK_CONTAINS(out, "hoidong: migrate: interrupted while copying table");
+    CHECK_CONTAINS(out, "exit=1");
+    free(out);
+    char lscmd[400], line[32] = "";
+    snprintf(lscmd, sizeof lscmd, "ls -a '%s' | grep -c hoidong-migrate", dir);
+    p = popen(lscmd, "r");
+    if (p) {
+        if (!fgets(line, sizeof line, p)) line[0] = 0;
+        pclose(p);
+    }
+    CHECK_STR(line, "0\n");
+    Db *d = db_open(url, 0, NULL, 0);
+    CHECK(d != NULL);
+    if (d) {
+        CHECK_INT(db_int(d, -1, "SELECT count(*) FROM settings", NULL), 0);
+        CHECK_INT(db_int(d, -1, "SELECT count(*) FROM councils", NULL), 0);
+        db_close(d);
+    }
+}
+
 int main(void)
 {
     t_prog = "http_migrate";
@@ -330,10 +368,12 @@ int main(void)
             RUN(test_copy_into_postgresql);
             RUN(test_target_not_empty_refused);
             RUN(test_error_rolls_back);
+            RUN(test_interrupt_rolls_back);
         } else {   /* counted as skipped, never as passed */
             T_SKIP(test_copy_into_postgresql, "needs PostgreSQL (make test-pg)");
             T_SKIP(test_target_not_empty_refused, "needs PostgreSQL (make test-pg)");
             T_SKIP(test_error_rolls_back, "needs PostgreSQL (make test-pg)");
+            T_SKIP(test_interrupt_rolls_back, "needs PostgreSQL (make test-pg)");
         }
     }
     char cmd[300];
