@@ -41,7 +41,7 @@ HTTPT    := $(patsubst tests/%.c,$(B)/tests/%,$(wildcard tests/http_*.c))
 # tests/crash.c is a stand-alone program (scripts/test-extra-crash.sh, make soak), not a helper.
 TESTLIB  := $(filter-out tests/unit_%.c tests/http_%.c tests/crash.c,$(wildcard tests/*.c))
 
-.PHONY: all run test test-fast test-asan test-pg deps clean bench fuzz soak security e2e format
+.PHONY: all run test test-fast test-asan test-pg deps clean bench fuzz soak security e2e format cluster
 
 all: $(B)/hoidong $(B)/hoidong-test
 
@@ -102,6 +102,15 @@ test: deps
 run: deps
 	@$(MAKE) --no-print-directory build/hoidong
 	@scripts/run.sh
+
+# make cluster: a throw-away PostgreSQL, CLUSTER_NODES (default 2) nodes
+# sharing one files directory and nginx in front, all on 127.0.0.1, until
+# Ctrl-C (scripts/cluster.sh; `scripts/cluster.sh --check` is the quick
+# proof that make test-pg runs).  docs/POSTGRESQL.md.
+cluster: deps
+	@scripts/install-deps.sh nginx-light
+	@$(MAKE) --no-print-directory build/hoidong
+	@scripts/cluster.sh
 
 # --- bench (issue 4): tools linked with the library, then bench/run.sh ---
 $(B)/bench/%: bench/%.c $(B)/libhoidong.a | $(B)/obj

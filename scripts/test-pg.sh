@@ -56,6 +56,23 @@ for t in "$B"/tests/http_*; do
   pass=$((pass+p)); fail=$((fail+f)); skip=$((skip+k))
   [ "$rc" -eq 0 ] || status=1
 done
+# Several nodes behind nginx on one database (scripts/cluster.sh --check:
+# its own PostgreSQL, two nodes, / and an article through nginx and from
+# each node).  Skipped, and counted so, when nginx is not installed.
+if command -v nginx >/dev/null; then
+  o=$(B="$B" timeout 300 "$here/cluster.sh" --check 2> >(sed "s/^/  [cluster] /" >&2)); rc=$?
+  line=$(printf '%s\n' "$o" | grep -E '^cluster-check: [0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+  if [ -z "$line" ]; then
+    echo "cluster-check: crashed or printed no summary (exit $rc)"; fail=$((fail+1)); status=1
+  else
+    echo "$line"
+    p=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+    pass=$((pass+p)); fail=$((fail+f))
+    [ "$rc" -eq 0 ] || status=1
+  fi
+else
+  echo "cluster-check: SKIP (nginx is not installed: scripts/install-deps.sh nginx-light)"; skip=$((skip+1))
+fi
 echo "test-pg: $pass passed, $fail failed, $skip skipped ($(( $(date +%s) - start )) s)"
 [ "$fail" -eq 0 ] || status=1
 exit $status

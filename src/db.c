@@ -562,3 +562,16 @@ int db_wait_notify(Db *db, int timeout_ms, char *payload, size_t n)
     if (!db_has_notify(db)) return -1;
     return db->ops->wait_notify(db, timeout_ms, payload, n);
 }
+
+/* ---- copying between backends (hoidong migrate) ---- */
+
+int db_col_type(Stmt *st, int col)
+{
+    return st ? st->db->ops->col_type(st, col) : DB_T_NULL;
+}
+
+int db_reset_ids(Db *db, const char *table)
+{
+    if (!db || !table || !*table) return DB_ERROR;
+    return db->ops->reset_ids ? db->ops->reset_ids(db, table) : DB_OK;
+}

@@ -147,5 +147,17 @@ int db_has_notify(Db *db);
 int db_listen(Db *db, const char *channel);
 int db_notify(Db *db, const char *channel, const char *payload);
 int db_wait_notify(Db *db, int timeout_ms, char *payload, size_t n);
+/* The runtime type of column col of the current row (SQLite's storage
+ * class; on PostgreSQL derived from the column's type): integers and
+ * booleans DB_T_INT, floating point and numeric DB_T_REAL, bytea/BLOB
+ * DB_T_BLOB, SQL NULL DB_T_NULL, anything else DB_T_TEXT.  For copying
+ * rows with their stored type (hoidong migrate). */
+enum { DB_T_INT = 1, DB_T_REAL = 2, DB_T_TEXT = 3, DB_T_BLOB = 4, DB_T_NULL = 5 };
+int db_col_type(Stmt *st, int col);
+/* After rows were inserted with explicit ids: make the next generated id
+ * of every auto-numbered column of table (PostgreSQL identity columns)
+ * follow the largest one present.  No-op on SQLite, whose rowid already
+ * does.  table is a plain identifier.  DB_OK or an error code (logged). */
+int db_reset_ids(Db *db, const char *table);
 
 #endif

@@ -86,6 +86,11 @@ struct DbOps {
     int (*listen)(Db *db, const char *channel);
     int (*notify)(Db *db, const char *channel, const char *payload);
     int (*wait_notify)(Db *db, int timeout_ms, char *payload, size_t n);
+    /* db_col_type (db.h): the runtime type of a column of the current row. */
+    int (*col_type)(Stmt *st, int col);
+    /* db_reset_ids (db.h): move the table's id generators past its rows;
+     * may be NULL (nothing to do, as on SQLite). */
+    int (*reset_ids)(Db *db, const char *table);
 };
 
 extern const DbOps db_sqlite_ops;

@@ -1474,6 +1474,68 @@ static int pg_wait_notify(Db *d, int timeout_ms, char *payload, size_t n)
     return take_notify(db, payload, n);
 }
 
+/* ---- copying (hoidong migrate) ---- */
+
+/* The DB_T_* class of a column of the current row, from its type. */
+static int pg_col_type(Stmt *st, int col)
+{
+    PgStmt *s = (PgStmt *)st;
+    int r = cur_row(s, col);
+    if (r < 0 || PQgetisnull(s->res, r, col)) return DB_T_NULL;
+    switch (PQftype(s->res, col)) {
+    case OID_BOOL: case 20: case 21: case 23: case 26:   /* bool, int8, int2, int4, oid */
+        return DB_T_INT;
+    case 700: case OID_FLOAT8: case 1700:                 /* float4, float8, numeric */
+        return DB_T_REAL;
+    case OID_BYTEA:
+        return DB_T_BLOB;
+    default:
+        return DB_T_TEXT;
+    }
+}
+
+/* Rows copied with their ids leave an identity column's sequence at its
+ * start: the next INSERT would collide with id 1.  For each identity
+ * column of table, setval() to MAX + 1 (1 when empty), not yet used.
+ * The identifiers are quoted by libpq; nothing else is spliced. */
+static int pg_reset_ids(Db *d, const char *table)
+{
+    PgDb *db = (PgDb *)d;
+    static const char cols_sql[] =
+        "SELECT a.attname FROM pg_catalog.pg_attribute a"
+        " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
+        " WHERE c.relname = $1 AND pg_catalog.pg_table_is_visible(c.oid)"
+        " AND a.attnum > 0 AND NOT a.attisdropped AND a.attidentity <> ''";
+    const char *vals[2] = { table, NULL };
+    PGresult *cols = PQexecParams(db->c, cols_sql, 1, NULL, vals, NULL, NULL, 0);
+    if (!cols || PQresultStatus(cols) != PGRES_TUPLES_OK) {
+        int rc = fail_res(db, cols, "reset ids", cols_sql);
+        PQclear(cols);
+        return rc;
+    }
+    int rc = DB_OK;
+    char *qt = PQescapeIdentifier(db->c, table, strlen(table));
+    for (int i = 0; qt && rc == DB_OK && i < PQntuples(cols); i++) {
+        const char *col = PQgetvalue(cols, i, 0);
+        char *qc = PQescapeIdentifier(db->c, col, strlen(col));
+        if (!qc) { rc = DB_ERROR; break; }
+        Buf b;
+        buf_init(&b, NULL);
+        buf_printf(&b, "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence($1, $2),"
+                       " COALESCE(MAX(%s), 0) + 1, false) FROM %s", qc, qt);
+        const char *args[2] = { qt, col };
+        PGresult *res = PQexecParams(db->c, buf_str(&b), 2, NULL, args, NULL, NULL, 0);
+        if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) rc = fail_res(db, res, "reset ids", buf_str(&b));
+        PQclear(res);
+        buf_free(&b);
+        PQfreemem(qc);
+    }
+    if (!qt) rc = fail_res(db, NULL, "reset ids", table);
+    PQfreemem(qt);
+    PQclear(cols);
+    return rc;
+}
+
 const DbOps db_pg_ops = {
     .name = "postgres",
     .accepts = pg_accepts,
@@ -1512,4 +1574,6 @@ const DbOps db_pg_ops = {
     .listen = pg_listen,
     .notify = pg_notify,
     .wait_notify = pg_wait_notify,
+    .col_type = pg_col_type,
+    .reset_ids = pg_reset_ids,
 };

@@ -945,6 +945,20 @@ static int sq_fts_search(Db *d, const char *match, const char *exact, const DbFt
     return n;
 }
 
+/* ---- copying (hoidong migrate) ---- */
+
+/* SQLite's storage class of the value; the DB_T_* codes use its numbers. */
+static int sq_col_type(Stmt *st, int col)
+{
+    switch (sqlite3_column_type(((SqlStmt *)st)->st, col)) {
+    case SQLITE_INTEGER: return DB_T_INT;
+    case SQLITE_FLOAT: return DB_T_REAL;
+    case SQLITE_BLOB: return DB_T_BLOB;
+    case SQLITE_NULL: return DB_T_NULL;
+    default: return DB_T_TEXT;
+    }
+}
+
 const DbOps db_sqlite_ops = {
     .name = "sqlite",
     .accepts = sq_accepts,
@@ -980,4 +994,6 @@ const DbOps db_sqlite_ops = {
     .fts_put = sq_fts_put,
     .fts_delete = sq_fts_delete,
     .fts_search = sq_fts_search,
+    .col_type = sq_col_type,
+    .reset_ids = NULL,
 };

@@ -21,6 +21,7 @@
 #include "demo.h"
 #include "http_server.h"
 #include "log.h"
+#include "migrate.h"
 #include "server.h"
 #include "testaids.h"
 #include "tmpl.h"
@@ -43,6 +44,7 @@ static const char *usage_main =
     "  units import   load administrative units and their history (Hanoi; any province)\n"
     "  backup FILE    write a consistent copy of the database (safe while serving)\n"
     "  check          check the database's integrity\n"
+    "  migrate        copy a SQLite site's data into an empty PostgreSQL database\n"
     "  version        print the version\n"
     "\n"
     "Options (before or after the command):\n"
@@ -92,6 +94,18 @@ static const char *usage_units =
 static const char *usage_check =
     "Usage: hoidong check\nRun the database integrity and foreign-key checks. Exit 0 when all is well.\n";
 
+static const char *usage_migrate =
+    "Usage: hoidong migrate --from sqlite:FILE --to postgresql://USER@HOST/DBNAME\n"
+    "Copy every table of the SQLite database FILE into an empty PostgreSQL database.\n"
+    "FILE may be in use by a running site: the copy is read from an online snapshot\n"
+    "(a temp file next to FILE or in $TMPDIR, removed afterwards).  FILE must be at\n"
+    "this hoidong's schema version (`hoidong --db FILE init` upgrades it).  The target\n"
+    "is brought to the current schema and must hold no content; the copy is one\n"
+    "transaction (an error leaves the target as it was) and ends with every table's\n"
+    "row count compared: exit 0 when all are equal, 1 otherwise.  The search index is\n"
+    "rebuilt on the target.  Attachments stay in the files directory: serve the\n"
+    "PostgreSQL site with the same --files directory.  See docs/POSTGRESQL.md.\n";
+
 static int die(const char *fmt, const char *a)
 {
     fprintf(stderr, "hoidong: ");
@@ -133,7 +147,8 @@ static int ensure_dirs(void)
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", cfg.db_path);
     char *slash = strrchr(dir, '/');
-    if (slash && slash != dir) {
+    /* A database URL (postgresql://...) names no directory to create. */
+    if (slash && slash != dir && !strstr(dir, "://")) {
         *slash = 0;
         if (mkdirs(dir)) return die("cannot create directory %s", dir);
     }
@@ -350,6 +365,37 @@ static int cmd_check(int argc, char **argv)
     return rc ? 1 : 0;
 }
 
+static void migrate_on_signal(int sig)
+{
+    (void)sig;
+    migrate_interrupted = 1;
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+    const char *from = NULL, *to = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--from") && i + 1 < argc) from = argv[++i];
+        else if (!strcmp(argv[i], "--to") && i + 1 < argc) to = argv[++i];
+        else return die("migrate: unknown option or missing value '%s' (see hoidong migrate --help)", argv[i]);
+    }
+    if (!from || !to) return die("migrate: needs --from sqlite:FILE and --to postgresql://... (see hoidong migrate --help)%s", "");
+    /* Ctrl-C stops the copy between two rows: the target is rolled back
+     * and the snapshot removed instead of left behind. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = migrate_on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    char err[1024];
+    int rc = migrate_run(from, to, stderr, isatty(2), stdout, err, sizeof err);
+    if (rc < 0) {
+        fprintf(stderr, "hoidong: migrate: %s\n", err);
+        return 1;
+    }
+    return rc;
+}
+
 static int cmd_serve(int argc, char **argv)
 {
     char err[512];
@@ -405,7 +451,7 @@ int main(int argc, char **argv)
         {"serve", cmd_serve, &usage_serve}, {"init", cmd_init, &usage_init},
         {"demo", cmd_demo, &usage_demo},    {"user", cmd_user, &usage_user},
         {"backup", cmd_backup, &usage_backup}, {"check", cmd_check, &usage_check},
-        {"units", cmd_units, &usage_units},
+        {"units", cmd_units, &usage_units}, {"migrate", cmd_migrate, &usage_migrate},
     };
     if (!strcmp(rest[0], "version") || !strcmp(rest[0], "--version")) {
         printf("hoidong %s%s\n", HOIDONG_VERSION, tuning->build ? " (test build: not for production)" : "");
