@@ -165,6 +165,13 @@ soak: deps
 	@$(MAKE) --no-print-directory build/hoidong build/hoidong-test build/tests/crash build/tests/http_slow
 	@scripts/soak.sh
 
+# --- bench-pg (issue 11, Speed): PostgreSQL beside SQLite and nginx ---
+.PHONY: bench-pg
+bench-pg: deps
+	@scripts/install-deps.sh wrk nginx-light
+	@$(MAKE) --no-print-directory $(B)/hoidong $(B)/hoidong-test $(B)/bench/gen_bulk
+	@B=$(B) bench/pg.sh
+
 # --- bench-search (issue 3, item 6): search latency over generated articles ---
 # make bench-search [SEARCH_BENCH_ARGS="articles queries"]: generates the
 # articles into a temp database, runs the queries through search_parse +

@@ -72,8 +72,9 @@ int64_t shared_sweep(Db *db, int64_t now);
 /* Cache messages between nodes: start the listener thread (its own
  * connection to db_path, reconnecting; after every (re)connection it
  * empties this node's cache, since messages sent meanwhile are lost) and
- * install the hook that tells the other nodes about this node's
- * invalidations.  0, or -1 with a reason.  No-op when the backend has no
+ * the sender thread (its own connection; sends the invalidations queued
+ * since its last message as one message), and install the hook that
+ * queues this node's invalidations for the others.  0, or -1 with a reason.  No-op when the backend has no
  * LISTEN/NOTIFY. */
 int shared_peers_start(const char *db_path, char *err, size_t errlen);
 void shared_peers_stop(void);
