@@ -163,47 +163,38 @@ static int day_hash_start(crypto_generichash_state *s, int64_t now)
                                    VISITOR_HASH_BYTES);
 }
 
-int visitor_day_hash(const char *ip, const char *user_agent, int64_t now,
-                     uint8_t out[VISITOR_HASH_BYTES])
+/* The day's keyed hash of tag, a, NUL, b.  The tag keeps the kinds of
+ * hash apart ('d' visitors, 'k' counters; net hashes start with 'n'); a
+ * never contains NUL, so the pair is unambiguous. */
+static int day_hash_pair(uint8_t tag, const char *x, const char *y, int64_t now, uint8_t out[VISITOR_HASH_BYTES])
 {
     crypto_generichash_state s;
-    static const uint8_t tag = 'd', zero = 0;   /* domain separation from net hashes */
-    if (!ip || sodium_init() < 0)
+    static const uint8_t zero = 0;
+    if (!x || !y || sodium_init() < 0)
         return -1;
-    if (!user_agent)
-        user_agent = "";
     pthread_mutex_lock(&visitor_mu);
     int rc = day_hash_start(&s, now);
     pthread_mutex_unlock(&visitor_mu);
     if (rc != 0)
         return -1;
     crypto_generichash_update(&s, &tag, 1);
-    crypto_generichash_update(&s, (const uint8_t *)ip, strlen(ip));
-    crypto_generichash_update(&s, &zero, 1);     /* ip never contains NUL: unambiguous */
-    crypto_generichash_update(&s, (const uint8_t *)user_agent, strlen(user_agent));
+    crypto_generichash_update(&s, (const uint8_t *)x, strlen(x));
+    crypto_generichash_update(&s, &zero, 1);
+    crypto_generichash_update(&s, (const uint8_t *)y, strlen(y));
     crypto_generichash_final(&s, out, VISITOR_HASH_BYTES);
     sodium_memzero(&s, sizeof s);
     return 0;
 }
 
+int visitor_day_hash(const char *ip, const char *user_agent, int64_t now,
+                     uint8_t out[VISITOR_HASH_BYTES])
+{
+    return day_hash_pair('d', ip, user_agent ? user_agent : "", now, out);
+}
+
 int visitor_keyed_hash(const char *what, const char *value, int64_t now, uint8_t out[VISITOR_HASH_BYTES])
 {
-    crypto_generichash_state s;
-    static const uint8_t tag = 'k', zero = 0;   /* domain separation from day and net hashes */
-    if (!what || !value || sodium_init() < 0)
-        return -1;
-    pthread_mutex_lock(&visitor_mu);
-    int rc = day_hash_start(&s, now);
-    pthread_mutex_unlock(&visitor_mu);
-    if (rc != 0)
-        return -1;
-    crypto_generichash_update(&s, &tag, 1);
-    crypto_generichash_update(&s, (const uint8_t *)what, strlen(what));
-    crypto_generichash_update(&s, &zero, 1);
-    crypto_generichash_update(&s, (const uint8_t *)value, strlen(value));
-    crypto_generichash_final(&s, out, VISITOR_HASH_BYTES);
-    sodium_memzero(&s, sizeof s);
-    return 0;
+    return day_hash_pair('k', what, value, now, out);
 }
 
 int visitor_net_hash(const char *ip, int64_t now, uint8_t out[VISITOR_HASH_BYTES])

@@ -27,19 +27,6 @@
 static TServer A, B;
 static char article[512];
 
-static long long num_after(const char *html, const char *prefix)
-{
-    const char *p = html ? strstr(html, prefix) : NULL;
-    if (!p) return -1;
-    p += strlen(prefix);
-    long long v = 0;
-    int digits = 0;
-    for (; *p; p++) {
-        if (*p >= '0' && *p <= '9') { v = v * 10 + (*p - '0'); digits++; }
-        else if (*p != '.') break;
-    }
-    return digits ? v : -1;
-}
 
 static int find_article(void)
 {
@@ -168,18 +155,18 @@ TEST(a_visitor_on_both_nodes_is_online_once)
      * each look is made on a later second. */
     int64_t t0 = (int64_t)time(NULL);
     CHECK_INT(ts_clock_set(&A, t0) | ts_clock_set(&B, t0), 0);
-    long long before = num_after(tc_get(adm, "/quan-tri/thong-ke")->body, "id=\"online-now\">");
+    long long before = tc_num_after(tc_get(adm, "/quan-tri/thong-ke")->body, "id=\"online-now\">");
     CHECK(before >= 0);
     CHECK_INT(tc_get(one, "/")->status, 200);
     CHECK_INT(tc_get(oneB, "/")->status, 200);
     CHECK_INT(tc_get(oneB, article)->status, 200);
     CHECK_INT(ts_clock_set(&A, t0 + 1) | ts_clock_set(&B, t0 + 1), 0);
-    CHECK_INT(num_after(tc_get(adm, "/quan-tri/thong-ke")->body, "id=\"online-now\">"), before + 1);
-    CHECK_INT(num_after(tc_get(admB, "/quan-tri/thong-ke")->body, "id=\"online-now\">"), before + 1);
+    CHECK_INT(tc_num_after(tc_get(adm, "/quan-tri/thong-ke")->body, "id=\"online-now\">"), before + 1);
+    CHECK_INT(tc_num_after(tc_get(admB, "/quan-tri/thong-ke")->body, "id=\"online-now\">"), before + 1);
     CHECK_INT(tc_get(two, "/")->status, 200);
     CHECK_INT(ts_clock_set(&A, t0 + 2) | ts_clock_set(&B, t0 + 2), 0);
-    CHECK_INT(num_after(tc_get(adm, "/quan-tri/thong-ke")->body, "id=\"online-now\">"), before + 2);
-    CHECK_INT(num_after(tc_get(admB, "/quan-tri/thong-ke")->body, "id=\"online-now\">"), before + 2);
+    CHECK_INT(tc_num_after(tc_get(adm, "/quan-tri/thong-ke")->body, "id=\"online-now\">"), before + 2);
+    CHECK_INT(tc_num_after(tc_get(admB, "/quan-tri/thong-ke")->body, "id=\"online-now\">"), before + 2);
     ts_clock_set(&A, 0);
     ts_clock_set(&B, 0);
     tc_free(one), tc_free(oneB), tc_free(two), tc_free(adm), tc_free(admB);

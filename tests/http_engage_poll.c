@@ -28,19 +28,6 @@ static TClient *admin_a;
 /* ---------------------------------------------------------------- helpers */
 
 /* Integer after the first occurrence of prefix in html; -1 if absent. */
-static long long num_after(const char *html, const char *prefix)
-{
-    const char *p = html ? strstr(html, prefix) : NULL;
-    if (!p) return -1;
-    p += strlen(prefix);
-    long long v = 0;
-    int digits = 0;
-    for (; *p; p++) {
-        if (*p >= '0' && *p <= '9') { v = v * 10 + (*p - '0'); digits++; }
-        else if (*p != '.') break;     /* Vietnamese thousands separator */
-    }
-    return digits ? v : -1;
-}
 
 /* Option ids of the lua_chon inputs in the first poll form of html, in order. */
 static int option_ids(const char *html, const char *form_start, long long *ids, int max)
@@ -76,7 +63,7 @@ static long long voters_on(TClient *c, long long poll)
     char path[64];
     snprintf(path, sizeof path, "/binh-chon/%lld", poll);
     TResp *r = tc_get(c, path);
-    return num_after(r->body, "<p class=\"poll-total\"><strong>");
+    return tc_num_after(r->body, "<p class=\"poll-total\"><strong>");
 }
 
 /* ---------------------------------------------------------------- server A */
@@ -422,10 +409,10 @@ TEST(test_statistics_exact)
     TClient *a = login(&B, "admin", TS_ADMIN_PASSWORD);
     TResp *r = tc_get(a, "/quan-tri/thong-ke");
     CHECK_INT(r->status, 200);
-    CHECK_INT(num_after(r->body, "id=\"today-views\">"), 2500);
-    CHECK_INT(num_after(r->body, "id=\"today-visitors\">"), 500);
-    CHECK_INT(num_after(r->body, "id=\"online-now\">"), 500);
-    CHECK_INT(num_after(r->body, "id=\"total-views\">"), 2500);
+    CHECK_INT(tc_num_after(r->body, "id=\"today-views\">"), 2500);
+    CHECK_INT(tc_num_after(r->body, "id=\"today-visitors\">"), 500);
+    CHECK_INT(tc_num_after(r->body, "id=\"online-now\">"), 500);
+    CHECK_INT(tc_num_after(r->body, "id=\"total-views\">"), 2500);
     r = tc_get(a, "/quan-tri/thong-ke.csv");
     CHECK_CONTAINS(r->body, ",2500,500\r\n");
     /* The public sidebar agrees (read by a bot, which is not counted). */

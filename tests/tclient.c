@@ -111,7 +111,8 @@ static int spawn(TServer *s)
     return -1;
 }
 
-int ts_start(TServer *s, int demo)
+/* A fresh TServer: its temp directory, a free port, its base URL. */
+static int prepare(TServer *s)
 {
     static int curl_ready;
     if (!curl_ready) { curl_global_init(CURL_GLOBAL_DEFAULT); curl_ready = 1; }
@@ -121,6 +122,12 @@ int ts_start(TServer *s, int demo)
     s->port = free_port();
     if (s->port < 0) return -1;
     snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
+    return 0;
+}
+
+int ts_start(TServer *s, int demo)
+{
+    if (prepare(s) != 0) return -1;
     char *out = NULL;
     if (run_cmd(s, &out, "init") != 0) { fprintf(stderr, "tclient: init failed: %s\n", out ? out : ""); free(out); return -1; }
     free(out);
@@ -131,12 +138,7 @@ int ts_start(TServer *s, int demo)
 
 int ts_start_peer(TServer *s, const TServer *first)
 {
-    memset(s, 0, sizeof *s);
-    snprintf(s->dir, sizeof s->dir, "/tmp/hdtest-XXXXXX");
-    if (!mkdtemp(s->dir)) return -1;
-    s->port = free_port();
-    if (s->port < 0) return -1;
-    snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
+    if (prepare(s) != 0) return -1;
     snprintf(s->db, sizeof s->db, "%s", first->db);
     /* The file store is shared, as nodes share it in production. */
     char files[300], target[300];
@@ -504,4 +506,18 @@ struct Db *ts_db(TServer *s)
     Db *db = db_open(db_of(s), 0, err, sizeof err);
     if (!db) fprintf(stderr, "ts_db: %s\n", err);
     return db;
+}
+
+long long tc_num_after(const char *html, const char *prefix)
+{
+    const char *p = html ? strstr(html, prefix) : NULL;
+    if (!p) return -1;
+    p += strlen(prefix);
+    long long v = 0;
+    int digits = 0;
+    for (; *p; p++) {
+        if (*p >= '0' && *p <= '9') { v = v * 10 + (*p - '0'); digits++; }
+        else if (*p != '.') break;     /* Vietnamese thousands separator */
+    }
+    return digits ? v : -1;
 }

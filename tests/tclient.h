@@ -98,4 +98,7 @@ char *tc_slurp(const char *path, size_t *len);
 int tc_file_has(const char *path, const char *needle);
 /* Value of the first <input name="NAME" value="..."> in the body, malloc'd (HTML entities decoded) or NULL. */
 char *tc_input_value(const char *html, const char *name);
+/* The number written right after prefix in html ("4.922.512" -> 4922512),
+ * or -1 when prefix or a number is missing. */
+long long tc_num_after(const char *html, const char *prefix);
 #endif
