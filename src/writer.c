@@ -46,22 +46,28 @@ static uint64_t n_jobs, n_commits;
 
 /* ---- savepoints in place of transactions on the writer's connection ---- */
 
+/* Every job is one model function with one transaction (rating_put,
+ * comment_add, poll_vote), and run_batch already wraps each job in its own
+ * savepoint w_job: the job's BEGIN and COMMIT have nothing left to do, and
+ * its ROLLBACK is a rollback to w_job (which stays open for run_batch's
+ * RELEASE).  Two statements fewer per job than a nested savepoint: on
+ * PostgreSQL each is a round trip of the one writer thread. */
 static int nest_begin(Db *db)
 {
-    return db_exec(db, "SAVEPOINT w_job_nested", "");
+    (void)db;
+    return DB_OK;
 }
 
 static int nest_commit(Db *db)
 {
-    return db_exec(db, "RELEASE w_job_nested", "");
+    (void)db;
+    return DB_OK;
 }
 
 static int nest_rollback(Db *db)
 {
     if (!base_ops->in_transaction(db)) return DB_OK;   /* SQLite already undid everything */
-    int rc = db_exec(db, "ROLLBACK TO w_job_nested", "");
-    int rc2 = db_exec(db, "RELEASE w_job_nested", "");
-    return rc != DB_OK ? rc : rc2;
+    return db_exec(db, "ROLLBACK TO w_job", "");
 }
 
 /* ---- the batch ---------------------------------------------------------- */
