@@ -293,8 +293,7 @@ static int id_parse(const char *hex, uint8_t id[16])
     return 0;
 }
 
-/* Copy the live, unexpired code of id into code; consume it when take is
- * set (even if expired).  0, or -1 when unknown or expired. */
+/* code_get in the shared table (several nodes). */
 static int shared_code_get(const uint8_t id[16], int64_t now, int take, char code[CAPTCHA_LEN + 1])
 {
     Db *db = db_thread();
@@ -318,6 +317,7 @@ static int shared_code_get(const uint8_t id[16], int64_t now, int take, char cod
     return rc;
 }
 
+/* Store a new code for network key, first making room within its share. */
 static int shared_code_add(const CaptchaEntry *e, const uint8_t key[16], int64_t now)
 {
     Db *db = db_thread();
@@ -333,6 +333,8 @@ static int shared_code_add(const CaptchaEntry *e, const uint8_t key[16], int64_t
                    e->id, (size_t)16, e->code, key, (size_t)16, e->expires) == DB_OK ? 0 : -1;
 }
 
+/* Copy the live, unexpired code of id into code; consume it when take is
+ * set (even if expired).  0, or -1 when unknown or expired. */
 static int code_get(const char *hexid, int64_t now, int take, char code[CAPTCHA_LEN + 1])
 {
     uint8_t id[16];
