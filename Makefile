@@ -169,7 +169,7 @@ soak: deps
 .PHONY: bench-pg
 bench-pg: deps
 	@scripts/install-deps.sh wrk nginx-light
-	@$(MAKE) --no-print-directory $(B)/hoidong $(B)/hoidong-test $(B)/bench/gen_bulk
+	@$(MAKE) --no-print-directory $(B)/hoidong $(B)/hoidong-test $(B)/bench/gen_bulk $(B)/bench/codes
 	@B=$(B) bench/pg.sh
 
 # --- bench-search (issue 3, item 6): search latency over generated articles ---

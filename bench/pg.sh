@@ -10,12 +10,14 @@
 #   3. wrk, interleaved over BENCH_ROUNDS rounds: nginx static; the article
 #      page through nginx -> 2 PostgreSQL nodes, from one PostgreSQL node and
 #      from the SQLite node; the rating POST (every request a new rating,
-#      answered after its COMMIT) on SQLite and on PostgreSQL; one searcher
+#      answered after its COMMIT) and the comment POST (each with its own
+#      verification code) on SQLite and on PostgreSQL; one searcher
 #      (search.lua, -c1) on each;
 #   4. prints per target ok req/s, p50, p99 (medians over rounds) and the
 #      ratio that matters: pages to nginx static, writes and searches
 #      PostgreSQL to SQLite.
-# Knobs: BENCH_ROUNDS (2), BENCH_DURATION (5s), BENCH_ARTICLES (10000).
+# Knobs: BENCH_ROUNDS (2), BENCH_DURATION (5s), BENCH_COMMENT_DURATION (2s),
+# BENCH_ARTICLES (10000).
 # The nodes run the test build with the bench aids of bench/run.sh (per
 # network caps off, per-address connection limit 256).
 set -u
@@ -23,6 +25,7 @@ B=${B:-build}
 ROUNDS=${BENCH_ROUNDS:-2}
 DUR=${BENCH_DURATION:-5s}
 ARTICLES=${BENCH_ARTICLES:-10000}
+CDUR=${BENCH_COMMENT_DURATION:-2s}
 BIN=$B/hoidong-test
 here=$(cd "$(dirname "$0")" && pwd)
 for tool in wrk nginx curl sqlite3; do
@@ -106,7 +109,7 @@ to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v
   else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
 RES="$TMP/results.txt"; : >"$RES"
 run() {   # name url conns [lua] [origin]
-  local args=(-t1 -c"$3" -d"$DUR" --latency --timeout 5s)
+  local args=(-t1 -c"$3" -d"${RUN_DUR:-$DUR}" --latency --timeout 5s)
   [ -n "${4:-}" ] && args+=(-s "$here/$4")
   local o; o=$(BENCH_ORIGIN="${5:-}" BENCH_CSRF="${CSRF:-}" timeout 120 wrk "${args[@]}" "$2" 2>&1)
   local total rps p50 p99 bad
@@ -128,6 +131,17 @@ for r in $(seq 1 "$ROUNDS"); do
   CSRF= run article-sqlite "http://127.0.0.1:$PS/bai-viet/$SLUG" 64
   CSRF=$(csrf_of "http://127.0.0.1:$PS") run rating-sqlite "http://127.0.0.1:$PS/bai-viet/$SLUG/danh-gia" 64 rating.lua "http://127.0.0.1:$PS"
   CSRF=$(csrf_of "http://127.0.0.1:$P1") run rating-pg "http://127.0.0.1:$P1/bai-viet/$SLUG/danh-gia" 64 rating.lua "http://127.0.0.1:$P1"
+  # Comments: each needs its own verification code, collected beforehand
+  # through the test-mode peek (bench/codes); a shorter run, so the codes
+  # last (comment.lua repeats the last one when they run out, which the
+  # server refuses: such refusals show as non-2xx).
+  for node in sqlite:$PS pg:$P1; do
+    n=${node%%:*}; port=${node#*:}
+    want=$([ "$n" = sqlite ] && echo 12000 || echo 4000)
+    timeout 120 "$B/bench/codes" "$port" "/bai-viet/$SLUG/gui-binh-luan" "$want" "$TMP/codes-$n.txt" 4 >/dev/null 2>&1 || true
+    BENCH_CODES="$TMP/codes-$n.txt" RUN_DUR=$CDUR CSRF=$(csrf_of "http://127.0.0.1:$port") \
+      run "comment-$n" "http://127.0.0.1:$port/bai-viet/$SLUG/binh-luan" 64 comment.lua "http://127.0.0.1:$port"
+  done
   CSRF= run search1-sqlite "http://127.0.0.1:$PS/tim-kiem" 1 search.lua
   CSRF= run search1-pg "http://127.0.0.1:$P1/tim-kiem" 1 search.lua
 done
@@ -135,14 +149,16 @@ med() { awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$RES" | sort -n | awk '{
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 echo
 echo "hoidong bench-pg $(date -u '+%Y-%m-%d %H:%M') UTC  commit $(git -C "$here/.." rev-parse --short HEAD 2>/dev/null)"
-echo "wrk -t1 -c64 -d$DUR (search1: -c1), $ROUNDS rounds interleaved; $ARTICLES bulk articles; PostgreSQL 15 fsync on"
+echo "wrk -t1 -c64 -d$DUR (comment: -d$CDUR; search1: -c1), $ROUNDS rounds interleaved; $ARTICLES bulk articles; PostgreSQL 15 fsync on"
 printf '%-22s %10s %8s %8s %8s  %s\n' target "ok req/s" "p50 ms" "p99 ms" non-2xx ratio
 NG=$(med nginx-static 2)
-for t in nginx-static article-2pg-nginx article-1pg article-sqlite rating-sqlite rating-pg search1-sqlite search1-pg; do
+for t in nginx-static article-2pg-nginx article-1pg article-sqlite rating-sqlite rating-pg comment-sqlite comment-pg \
+         search1-sqlite search1-pg; do
   v=$(med "$t" 2)
   case $t in
     nginx-static|article-*) x="$(ratio "$v" "$NG")x nginx";;
     rating-pg) x="$(ratio "$v" "$(med rating-sqlite 2)")x SQLite";;
+    comment-pg) x="$(ratio "$v" "$(med comment-sqlite 2)")x SQLite";;
     search1-pg) x="p99 $(ratio "$(med search1-pg 4)" "$(med search1-sqlite 4)")x SQLite's";;
     *) x="";;
   esac
