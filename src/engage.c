@@ -92,7 +92,7 @@ int engage_net_allow(Req *r, const char *action, int daily_cap)
     int day = vn_day_number(r->now);
     make_key(key, net, sizeof net, action, day);
     if (shared_enabled()) {
-        int64_t day_end = r->now - (r->now + 7 * 3600) % 86400 + 86400;
+        int64_t day_end = vn_day_start(r->now) + 86400;
         int got = shared_cap_take(db_thread(), key, daily_cap, day_end);
         if (got < 0) log_warn("engage: shared cap for %s unavailable; allowed", action);
         return got != 0;

@@ -132,7 +132,7 @@ int server_run(char *err, size_t errlen)
     if (tmpl_load(cfg.template_dir, err, errlen) != 0) return -1;
     Db *db = db_open(cfg.db_path, 1, err, errlen);
     if (!db) return -1;
-    shared_configure(cfg.db_path);
+    shared_enable(db_has_notify(db));   /* PostgreSQL: other nodes may share the database */
     if (engage_start(db) != 0) {
         db_close(db);
         snprintf(err, errlen, "cannot initialise the visitor secret in %s", cfg.db_path);

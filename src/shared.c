@@ -34,15 +34,19 @@ static void node_init(void)
 int shared_enabled(void) { return shared_on; }
 void shared_enable(int on) { shared_on = on; }
 
-void shared_configure(const char *db_path)
-{
-    shared_on = db_path && (!strncmp(db_path, "postgresql://", 13) || !strncmp(db_path, "postgres://", 11));
-}
-
 const char *shared_node(void)
 {
     pthread_once(&node_once, node_init);
     return node_id;
+}
+
+/* Step a bound statement whose UPDATE ... WHERE or INSERT decides: 1 when
+ * it returned a row (it took effect), 0 when not, -1 on error. */
+static int took(Stmt *st)
+{
+    int rc = db_step(st);
+    db_done(st);
+    return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
 /* ---- counters ---- */
@@ -58,9 +62,7 @@ int shared_cap_take(Db *db, const uint8_t key[16], int64_t cap, int64_t expires)
     if (!st) return -1;
     if (cap < 1) { db_done(st); return 0; }
     db_bindf(st, "bll", key, (size_t)16, expires, cap);
-    int rc = db_step(st);
-    db_done(st);
-    return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+    return took(st);
 }
 
 int shared_flood_take(Db *db, const uint8_t key[16], int64_t now, int seconds)
@@ -71,9 +73,7 @@ int shared_flood_take(Db *db, const uint8_t key[16], int64_t now, int seconds)
                               "WHERE shared_counters.value <= ?4 RETURNING value");
     if (!st) return -1;
     db_bindf(st, "blll", key, (size_t)16, now, now + seconds, now - seconds);
-    int rc = db_step(st);
-    db_done(st);
-    return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+    return took(st);
 }
 
 int shared_window_add(Db *db, const uint8_t key[16], int64_t now, int64_t window)
@@ -151,9 +151,7 @@ int shared_lease(Db *db, const char *name, int64_t now, int seconds)
                               "RETURNING node");
     if (!st) return -1;
     db_bindf(st, "ttll", name, shared_node(), now + seconds, now);
-    int rc = db_step(st);
-    db_done(st);
-    return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+    return took(st);
 }
 
 /* ---- the sweep ---- */

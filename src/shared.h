@@ -32,10 +32,10 @@
 #include <stdint.h>
 #include "db.h"
 
-/* On for a server on PostgreSQL (shared_configure), or by a test. */
+/* On for a server whose backend can message other processes (PostgreSQL:
+ * db_has_notify), or by a test. */
 int shared_enabled(void);
 void shared_enable(int on);
-void shared_configure(const char *db_path);
 /* This process's name in leases and cache messages (16 hex digits). */
 const char *shared_node(void);
 

@@ -255,10 +255,11 @@ void stats_hit(const uint8_t vhash[32], int64_t article_id, int64_t now)
     if (now - S.online_pruned_at >= 60 ||
         (S.online.n >= STATS_MAX_ONLINE && now != S.online_pruned_at))
         online_prune(now);
-    int64_t seen_before = S.online.s ? set_find(&S.online, vhash)->v : 0;
+    int shared = shared_enabled();
+    int64_t seen_before = shared && S.online.s ? set_find(&S.online, vhash)->v : 0;   /* one node: not needed */
     if (set_put(&S.online, vhash, now, STATS_MAX_ONLINE) == 1)
         S.online_cache_at = 0;
-    int push = shared_enabled() && (r == 1 || seen_before == 0 || now - seen_before >= STATS_SHARED_REFRESH);
+    int push = shared && (r == 1 || seen_before == 0 || now - seen_before >= STATS_SHARED_REFRESH);
     pthread_mutex_unlock(&stats_mu);
     if (push) {
         Db *db = db_thread();
