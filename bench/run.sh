@@ -208,6 +208,11 @@ for round in $(seq 1 "$ROUNDS"); do
     IFS='|' read -r name url lua conns <<<"$t"
     [ -n "${SKIP[$name]:-}" ] && continue
     [ "$name" = comment-post ] && prepare_codes
+    # A second between targets: the requests still in the server's queue
+    # when the previous wrk stopped (64 searches: ~0.3 s) belong to that
+    # target, not to this one's first second (search-1 right after search
+    # measured p99 150-210 ms from that backlog alone, 10 ms a second later).
+    sleep 1
     echo "# $name" >>"$SAMPLES"      # memory samples from here on belong to this target
     d=$DUR
     [ "$name" = comment-post ] && d=$COMMENT_DUR

@@ -23,11 +23,13 @@ void config_defaults(Config *c)
     c->files_dir = "var/files";
     c->template_dir = NULL;
     c->site_url = NULL;            /* derived from listen/port when unset */
-    /* Pages come from memory in microseconds, but a public write waits for
-     * its group commit (writer.h) and a waiting thread holds its other
-     * connections: 32 threads let up to 32 writes share one fsync
-     * (bench/run.sh: 260 ratings/s with 2 threads, over 2 000 with 32). */
+    /* Handlers run in the worker threads (http_pool.h), where a public
+     * write waits for its group commit (writer.h): 32 workers let up to 32
+     * writes share one fsync (bench/run.sh: 260 ratings/s with 2 threads,
+     * over 2 000 with 32).  libmicrohttpd's own threads only move bytes
+     * and answer from the page cache, and never wait: one per CPU. */
     c->threads = n > 0 && 8 * n > 32 ? (int)(8 * n > 256 ? 256 : 8 * n) : 32;
+    c->io_threads = n > 0 ? (int)(n > 64 ? 64 : n) : 2;
     c->secure_cookies = 0;
     c->max_upload = 20u * 1024 * 1024;
     c->max_form = 256u * 1024;
@@ -96,6 +98,10 @@ int config_set(Config *c, const char *key, const char *value, char *err, size_t 
     if (!strcmp(key, "threads")) {
         if (parse_long(value, 1, 256, &n)) goto bad;
         c->threads = (int)n; return 0;
+    }
+    if (!strcmp(key, "io_threads")) {
+        if (parse_long(value, 1, 64, &n)) goto bad;
+        c->io_threads = (int)n; return 0;
     }
     if (!strcmp(key, "secure_cookies")) {
         if (parse_long(value, 0, 1, &n)) goto bad;
@@ -217,7 +223,7 @@ int config_load_env(Config *c, char *err, size_t errlen)
         {"HOIDONG_LISTEN", "listen"},       {"HOIDONG_PORT", "port"},
         {"HOIDONG_DB", "db"},               {"HOIDONG_FILES", "files"},
         {"HOIDONG_TEMPLATES", "templates"}, {"HOIDONG_SITE_URL", "site_url"},
-        {"HOIDONG_THREADS", "threads"},     {"HOIDONG_SECURE_COOKIES", "secure_cookies"},
+        {"HOIDONG_THREADS", "threads"},     {"HOIDONG_IO_THREADS", "io_threads"},     {"HOIDONG_SECURE_COOKIES", "secure_cookies"},
         {"HOIDONG_MAX_UPLOAD", "max_upload"}, {"HOIDONG_MAX_FORM", "max_form"},
         {"HOIDONG_CONN_LIMIT", "conn_limit"}, {"HOIDONG_PER_IP_LIMIT", "per_ip_limit"},
         {"HOIDONG_IDLE_TIMEOUT", "idle_timeout"}, {"HOIDONG_PETITION_RETENTION_DAYS", "petition_retention_days"}, {"HOIDONG_TRUSTED_PROXY", "trusted_proxy"},

@@ -260,6 +260,29 @@ CacheEntry *cache_get(const char *key, size_t keylen)
     return e;
 }
 
+CacheEntry *cache_peek(const char *key, size_t keylen)
+{
+    uint64_t h = hash_key(key, keylen);
+    int64_t now = now_ms();
+    pthread_mutex_lock(&mu);
+    CacheEntry *e = find(h, key, keylen);
+    /* Only what cache_get would serve without waiting and without making
+     * this caller the renderer: a current entry, fresh or already being
+     * refreshed by someone else.  Anything else is cache_get's to decide. */
+    if (e && (!entry_current(e) ||
+              (now - e->born_ms > tuning->cache_ttl_ms &&
+               (e->refresh_ms == 0 || now - e->refresh_ms > tuning->cache_ttl_ms))))
+        e = NULL;
+    if (e) {
+        e->refs++;
+        lru_unlink(e);
+        lru_push_front(e);
+        n_hits++;
+    }
+    pthread_mutex_unlock(&mu);
+    return e;
+}
+
 void cache_abandon(const char *key, size_t keylen)
 {
     uint64_t h = hash_key(key, keylen);

@@ -109,6 +109,11 @@ uint64_t cache_generation(void);
  * expired one of the current generation is returned to everyone except the
  * one caller chosen to refresh it. */
 CacheEntry *cache_get(const char *key, size_t keylen);
+/* cache_get without waiting and without side effects on a miss: the entry
+ * when it can be served at once, else NULL (nothing claimed, no miss
+ * counted) and the caller asks cache_get where it may wait.  For
+ * libmicrohttpd's threads, which must never block. */
+CacheEntry *cache_peek(const char *key, size_t keylen);
 void cache_release(CacheEntry *e);
 /* After a cache_get miss the caller could not offer a page for key (not
  * cacheable, an error status): callers waiting for it render themselves. */

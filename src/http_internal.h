@@ -3,6 +3,10 @@
 #ifndef HD_HTTP_INTERNAL_H
 #define HD_HTTP_INTERNAL_H
 #include "http.h"
+#include "http_pool.h"
+
+struct MHD_Response;
+struct CacheEntry;
 
 struct MHD_PostProcessor;
 
@@ -34,6 +38,18 @@ typedef struct ReqInternal {
     const char *file_etag;
     const char *tmp_dir;
     const char *client_ip;
+    /* The handler half, run by a worker (http_pool.h) while libmicrohttpd
+     * keeps the connection suspended; the reply it prepares is queued when
+     * the connection is resumed. */
+    PoolJob job;
+    int deferred;                 /* handed to a worker: the next call queues the reply */
+    int cache_req;                /* an anonymous GET the page cache may answer or keep */
+    Buf cache_key;
+    uint64_t cache_gen;           /* the cache generation read before the handler ran */
+    struct MHD_Response *ready;   /* the prepared reply, not yet queued */
+    unsigned ready_status;
+    int ready_owned;              /* destroy ready after queueing it (else it is the entry's) */
+    struct CacheEntry *ready_entry; /* the cache entry ready belongs to: released after queueing */
 } ReqInternal;
 
 static inline ReqInternal *req_internal(Req *r) { return (ReqInternal *)r; }

@@ -18,9 +18,11 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <sodium.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +32,7 @@
 #include "http.h"
 #include "http_cache.h"
 #include "http_internal.h"
+#include "http_pool.h"
 #include "http_server.h"
 #include "staff.h"
 #include "log.h"
@@ -291,8 +294,32 @@ static struct MHD_Response *file_response(Req *r, int *status)
     return resp;
 }
 
-/* Build and queue the reply the handler left in r. */
-static enum MHD_Result respond(Req *r, int status)
+/* Queue the reply prepared in r (prepare_reply / prepare_cached) and let
+ * go of it.  Only from within on_request, in libmicrohttpd's thread. */
+static enum MHD_Result queue_ready(Req *r)
+{
+    ReqInternal *ri = req_internal(r);
+    enum MHD_Result ret = MHD_queue_response(r->conn, ri->ready_status, ri->ready);
+    if (ri->ready_owned) MHD_destroy_response(ri->ready);
+    if (ri->ready_entry) cache_release(ri->ready_entry);
+    ri->ready = NULL;
+    ri->ready_entry = NULL;
+    return ret;
+}
+
+/* A prepared reply that was never queued (the connection went away, or
+ * the server stopped while a worker ran the handler). */
+static void drop_ready(ReqInternal *ri)
+{
+    if (ri->ready && ri->ready_owned) MHD_destroy_response(ri->ready);
+    if (ri->ready_entry) cache_release(ri->ready_entry);
+    ri->ready = NULL;
+    ri->ready_entry = NULL;
+}
+
+/* Build the reply the handler left in r, ready for queue_ready.  Any
+ * thread: libmicrohttpd's response objects do not belong to a connection. */
+static void prepare_reply(Req *r, int status)
 {
     struct MHD_Response *resp = NULL;
     if (r->file_path && status == 200) {
@@ -340,11 +367,20 @@ static enum MHD_Result respond(Req *r, int status)
         if (status == 200 && compressible(r->content_type)) MHD_add_response_header(resp, "Vary", "Accept-Encoding");
     }
     add_common_headers(r, resp);
-    req_internal(r)->status = status;
-    req_internal(r)->bytes = r->file_path ? 0 : r->out.len;
-    enum MHD_Result ret = MHD_queue_response(r->conn, (unsigned)status, resp);
-    MHD_destroy_response(resp);
-    return ret;
+    ReqInternal *ri = req_internal(r);
+    ri->status = status;
+    ri->bytes = r->file_path ? 0 : r->out.len;
+    ri->ready = resp;
+    ri->ready_status = (unsigned)status;
+    ri->ready_owned = 1;
+    ri->ready_entry = NULL;
+}
+
+/* Build and queue the reply the handler left in r (libmicrohttpd's thread). */
+static enum MHD_Result respond(Req *r, int status)
+{
+    prepare_reply(r, status);
+    return queue_ready(r);
 }
 
 /* ---- rendered-page cache (issue 4: make bench; see http_cache.h) -------
@@ -370,28 +406,37 @@ static int page_cache_key(Req *r, Buf *key)
     return key->len <= CACHE_MAX_KEY;
 }
 
-/* Answer from a cache entry (identity or gzip by Accept-Encoding, 304 on a
- * matching If-None-Match) and drop our reference to it. */
-static enum MHD_Result respond_cached(Req *r, CacheEntry *e)
+/* The reply from a cache entry (identity or gzip by Accept-Encoding, 304
+ * on a matching If-None-Match); our reference to the entry goes with it. */
+static void prepare_cached(Req *r, CacheEntry *e)
 {
     ReqInternal *ri = req_internal(r);
     int gz = e->resp_gz && accepts_gzip(r);
     const char *etag = gz ? e->etag_gz : e->etag;
-    enum MHD_Result ret;
+    ri->bytes = e->bytes;
     if (etag[0] && etag_matches(r, etag)) {
         struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
         MHD_add_response_header(resp, "ETag", etag);
         add_common_headers(r, resp);
         ri->status = 304;
-        ret = MHD_queue_response(r->conn, 304, resp);
-        MHD_destroy_response(resp);
+        ri->ready = resp;
+        ri->ready_status = 304;
+        ri->ready_owned = 1;
+        ri->ready_entry = NULL;
+        cache_release(e);
     } else {
         ri->status = 200;
-        ret = MHD_queue_response(r->conn, 200, gz ? e->resp_gz : e->resp);
+        ri->ready = gz ? e->resp_gz : e->resp;
+        ri->ready_status = 200;
+        ri->ready_owned = 0;
+        ri->ready_entry = e;
     }
-    ri->bytes = e->bytes;
-    cache_release(e);
-    return ret;
+}
+
+static enum MHD_Result respond_cached(Req *r, CacheEntry *e)
+{
+    prepare_cached(r, e);
+    return queue_ready(r);
 }
 
 static void free_body(void *p) { free(p); }
@@ -596,6 +641,13 @@ static int dispatch(Req *r, const Route *rt, int route_status)
     if (!ri->access_checked) {
         int st = check_access(r, rt, route_status);
         if (st) return st;
+    } else if (r->db) {
+        /* A POST's access check ran in libmicrohttpd's thread, on that
+         * thread's connection; the handler runs here, on this thread's
+         * own (a connection is never used by two threads at once). */
+        r->db = db_thread();
+        if (!r->db) return reply_error(r, 503, NULL);
+        db_clear_error(r->db);
     }
     if (ri->body_error == 503) return reply_storage_full(r);   /* ENOSPC spooling an upload */
     if (ri->body_error) return reply_error(r, ri->body_error, ri->body_msg);
@@ -607,6 +659,81 @@ static int dispatch(Req *r, const Route *rt, int route_status)
      * 500, or a form re-rendered with a generic error) answers 503. */
     if (status >= 400 && r->db && db_last_error(r->db) == DB_FULL) status = reply_storage_full(r);
     return status;
+}
+
+/* A GET whose client closed its end while the request waited for a
+ * worker: the socket reads end-of-file.  (Data waiting there is a
+ * pipelined request: the client is still there.) */
+static int client_gone(Req *r)
+{
+    if (strcmp(r->method, "GET") != 0) return 0;
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!ci) return 0;
+    char c;
+    return recv(ci->connect_fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+/* The handler half of a request: dispatch, the cache's bookkeeping, the
+ * reply prepared in r.  May block; runs in a worker (or, for routes that
+ * need nothing, in libmicrohttpd's thread). */
+static void run_handler(Req *r)
+{
+    ReqInternal *ri = req_internal(r);
+    ri->cache_gen = cache_generation();
+    if (ri->cache_req) {
+        /* Here we may wait for another request's render of this page. */
+        CacheEntry *e = cache_get(ri->cache_key.data, ri->cache_key.len);
+        if (e) {
+            r->visit_page = e->visit_page;
+            r->visit_article = e->visit_article;
+            if (http_after_hook) http_after_hook(r, 200);
+            prepare_cached(r, e);
+            return;
+        }
+    }
+    cache_request_begin();    /* the handler may declare what its write changed */
+    int status = dispatch(r, ri->route, ri->route_status);
+    if (status < 100 || status > 599) {
+        log_error("handler for %s returned status %d [incident %s]", r->path, status, r->incident);
+        buf_reset(&r->out);
+        status = reply_error(r, 500, NULL);
+    }
+    /* Every content write arrives as a POST.  A handler that wrote names
+     * what it changed (cache_invalidate, after its commit) or that nothing
+     * cached changed (cache_unchanged); an accepted POST that declared
+     * neither makes every cached page stale, so a forgotten declaration
+     * never serves a stale page.  Refused requests (4xx/5xx) changed
+     * nothing, so a flood of them cannot empty the cache. */
+    if (!strcmp(r->method, "POST") && status < 400 && !cache_request_declared()) cache_bump();
+    if (http_after_hook) http_after_hook(r, status);
+    if (ri->cache_req && page_cache_storable(r, status)) {
+        prepare_cached(r, page_cache_store(r, &ri->cache_key, ri->cache_gen));
+        return;
+    }
+    if (ri->cache_req) cache_abandon(ri->cache_key.data, ri->cache_key.len);
+    prepare_reply(r, status);
+}
+
+/* A worker's job: run the handler, then wake the connection, whose next
+ * on_request call queues the reply. */
+static void run_job(PoolJob *job)
+{
+    ReqInternal *ri = (ReqInternal *)((char *)job - offsetof(ReqInternal, job));
+    Req *r = &ri->pub;
+    if (client_gone(r)) {
+        /* Nobody is left to read it: a burst of readers that went away (a
+         * closed tab, a benchmark's end) costs no renders while the live
+         * requests queue behind them.  Only reads are skipped; a POST that
+         * arrived whole is carried out. */
+        ri->ready = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        ri->ready_status = 503;   /* never delivered */
+        ri->ready_owned = 1;
+        ri->status = 499;         /* the access log's "client closed the request" (as nginx) */
+        if (ri->cache_req) cache_abandon(ri->cache_key.data, ri->cache_key.len);
+    } else {
+        run_handler(r);
+    }
+    MHD_resume_connection(r->conn);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -676,16 +803,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         return MHD_YES;
     }
+    if (ri->deferred) return queue_ready(r);   /* resumed: the worker prepared the reply */
     if (ri->responded) return MHD_YES;
     ri->responded = 1;
-    /* Page cache: answer an anonymous GET from memory when we can; the
-     * generation is read BEFORE the handler so a write committed while it
-     * renders makes the result stale at once. */
-    Buf key;
-    int cache_req = page_cache_key(r, &key);
-    uint64_t gen = cache_generation();
-    if (cache_req) {
-        CacheEntry *e = cache_get(key.data, key.len);
+    /* Page cache: answer an anonymous GET from memory when we can, here in
+     * libmicrohttpd's thread; the generation is read BEFORE the handler so
+     * a write committed while it renders makes the result stale at once. */
+    ri->cache_req = page_cache_key(r, &ri->cache_key);
+    if (ri->cache_req) {
+        /* Peek, never wait: a page being rendered again after a write is
+         * waited for by a worker (run_handler), not by this thread. */
+        CacheEntry *e = cache_peek(ri->cache_key.data, ri->cache_key.len);
         if (e) {
             r->visit_page = e->visit_page;
             r->visit_article = e->visit_article;
@@ -693,24 +821,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             return respond_cached(r, e);
         }
     }
-    cache_request_begin();    /* the handler may declare what its write changed */
-    int status = dispatch(r, ri->route, ri->route_status);
-    if (status < 100 || status > 599) {
-        log_error("handler for %s returned status %d [incident %s]", r->path, status, r->incident);
-        buf_reset(&r->out);
-        status = reply_error(r, 500, NULL);
+    /* Everything else may wait (database, group commit): a worker runs it
+     * while the connection is suspended, so the other connections of this
+     * thread go on.  Embedded static files need nothing and stay here. */
+    if (ri->route && (ri->route->flags & ROUTE_NO_DB)) {
+        run_handler(r);
+        return queue_ready(r);
     }
-    /* Every content write arrives as a POST.  A handler that wrote names
-     * what it changed (cache_invalidate, after its commit) or that nothing
-     * cached changed (cache_unchanged); an accepted POST that declared
-     * neither makes every cached page stale, so a forgotten declaration
-     * never serves a stale page.  Refused requests (4xx/5xx) changed
-     * nothing, so a flood of them cannot empty the cache. */
-    if (!strcmp(r->method, "POST") && status < 400 && !cache_request_declared()) cache_bump();
-    if (http_after_hook) http_after_hook(r, status);
-    if (cache_req && page_cache_storable(r, status)) return respond_cached(r, page_cache_store(r, &key, gen));
-    if (cache_req) cache_abandon(key.data, key.len);
-    return respond(r, status);
+    ri->deferred = 1;
+    ri->job.run = run_job;
+    MHD_suspend_connection(conn);
+    if (http_pool_submit(&ri->job) != 0) run_job(&ri->job);   /* pool stopping: run it here */
+    return MHD_YES;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -720,6 +842,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     Req *r = *con_cls;
     if (!r) return;
     ReqInternal *ri = req_internal(r);
+    drop_ready(ri);
     if (!r->no_log) {
         /* Access log: no IP address, no user agent, no query string. */
         log_info("access %s %s %d %zu %lldus%s", r->method, r->path, ri->status, ri->bytes,
@@ -745,7 +868,8 @@ int http_start(char *err, size_t errlen)
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
     socklen_t sl;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                     MHD_ALLOW_SUSPEND_RESUME;
     struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
     struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
     if (inet_pton(AF_INET, cfg.listen, &v4->sin_addr) == 1) {
@@ -762,11 +886,15 @@ int http_start(char *err, size_t errlen)
         return -1;
     }
     (void)sl;
+    /* The handlers' workers first: the first request may need one. */
+    if (http_pool_start(cfg.threads, err, errlen) != 0) return -1;
     daemon_ = MHD_start_daemon(
         flags, (uint16_t)cfg.port, NULL, NULL, on_request, NULL,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,   /* first, so every message uses it */
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg.threads,
+        /* libmicrohttpd's threads only move bytes and answer from the page
+         * cache (handlers run in http_pool's workers): one per CPU. */
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg.io_threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg.conn_limit,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)cfg.per_ip_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg.idle_timeout,
@@ -783,6 +911,7 @@ int http_start(char *err, size_t errlen)
          * SO_REUSEADDR still lets a restart bind at once. */
         MHD_OPTION_END);
     if (!daemon_) {
+        http_pool_stop();
         snprintf(err, errlen, "cannot listen on %s port %d (in use, or not permitted)", cfg.listen, cfg.port);
         return -1;
     }
@@ -791,6 +920,10 @@ int http_start(char *err, size_t errlen)
 
 void http_stop(void)
 {
+    /* The workers finish what they hold and resume those connections
+     * (requests from now on run in libmicrohttpd's threads), so none is
+     * left suspended when the daemon closes them all. */
+    http_pool_stop();
     if (daemon_) MHD_stop_daemon(daemon_);
     daemon_ = NULL;
 }
