@@ -85,6 +85,11 @@ typedef struct Req {
     int no_log;               /* keep out of the access log (healthz) */
     int visit_page;           /* the handler wants this counted as a page view (stats) */
     int64_t visit_article;    /* ... of this article id (0 = none) */
+    /* A live fragment of the page (http_cache.h, cache_live_update): the
+     * text between live_open and the next live_close, once in the page, is
+     * article live_article's rating summary; 0 = none. */
+    int64_t live_article;
+    const char *live_open, *live_close;
     int cacheable;            /* public page: http_cache may keep this reply for anonymous GETs
                                * (the page must not depend on cookies or the visitor) */
 } Req;

@@ -11,12 +11,15 @@
  * cache_get and MHD_queue_response. */
 #include <microhttpd.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include "http_cache.h"
 #include "tuning.h"
+#include <zlib.h>
 
 #define BUCKETS 4096            /* power of two */
 /* The scope table: the generation of the last invalidation of each scope.
@@ -146,8 +149,11 @@ uint64_t cache_generation(void)
     return __atomic_load_n(&generation, __ATOMIC_SEQ_CST);
 }
 
+static void live_free(CacheLive *lv);
+
 static void entry_free(CacheEntry *e)
 {
+    if (e->live) live_free(e->live);
     if (e->resp) MHD_destroy_response(e->resp);
     if (e->resp_gz) MHD_destroy_response(e->resp_gz);
     free(e->key);
@@ -383,4 +389,257 @@ void cache_stats(CacheStats *out)
     out->scoped = n_scoped;
     pthread_mutex_unlock(&mu);
     out->generation = cache_generation();
+}
+
+/* ---- live fragments (http_cache.h) ------------------------------------ */
+
+struct CacheLive {
+    int64_t article;
+    char *pre, *post;                 /* the identity body around the fragment */
+    size_t pre_len, post_len;
+    unsigned char *zpre, *zpost;      /* raw deflate: pre ends on a sync flush, post is final */
+    size_t zpre_len, zpost_len;
+    uLong crc_pre, crc_post;
+};
+
+static void live_free(CacheLive *lv)
+{
+    free(lv->pre);
+    free(lv->post);
+    free(lv->zpre);
+    free(lv->zpost);
+    free(lv);
+}
+
+/* Raw deflate of data: a sync flush at the end (more blocks follow) or
+ * the final block.  malloc'd, NULL on failure. */
+static unsigned char *deflate_part(const char *data, size_t len, int final, size_t *outlen)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
+    size_t cap = deflateBound(&z, (uLong)len) + 16;
+    unsigned char *out = malloc(cap);
+    if (!out) abort();
+    z.next_in = (Bytef *)data;
+    z.avail_in = (uInt)len;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    int rc = deflate(&z, final ? Z_FINISH : Z_SYNC_FLUSH);
+    *outlen = cap - z.avail_out;
+    deflateEnd(&z);
+    if (final ? rc != Z_STREAM_END : rc != Z_OK) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+/* The gzip body of pre + frag + post: header, zpre, frag as one stored
+ * block (byte-aligned after the sync flush), zpost, CRC-32 and size. */
+static unsigned char *live_gzip(const CacheLive *lv, const char *frag, size_t flen, size_t *outlen)
+{
+    if (flen > 65535) return NULL;
+    size_t n = 10 + lv->zpre_len + 5 + flen + lv->zpost_len + 8;
+    unsigned char *out = malloc(n), *p = out;
+    if (!out) abort();
+    static const unsigned char header[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
+    memcpy(p, header, 10);
+    p += 10;
+    memcpy(p, lv->zpre, lv->zpre_len);
+    p += lv->zpre_len;
+    *p++ = 0;                                   /* BFINAL 0, BTYPE 00 (stored) */
+    *p++ = (unsigned char)flen;
+    *p++ = (unsigned char)(flen >> 8);
+    *p++ = (unsigned char)~flen;
+    *p++ = (unsigned char)(~flen >> 8);
+    memcpy(p, frag, flen);
+    p += flen;
+    memcpy(p, lv->zpost, lv->zpost_len);
+    p += lv->zpost_len;
+    uLong crc = crc32_combine(lv->crc_pre, crc32(0, (const Bytef *)frag, (uInt)flen), (z_off_t)flen);
+    crc = crc32_combine(crc, lv->crc_post, (z_off_t)lv->post_len);
+    put_le32(p, (uint32_t)crc);
+    put_le32(p + 4, (uint32_t)(lv->pre_len + flen + lv->post_len));
+    *outlen = n;
+    return out;
+}
+
+CacheLive *cache_live_make(int64_t article_id, const char *body, size_t len, size_t off, size_t flen,
+                           unsigned char **gz, size_t *gzlen)
+{
+    *gz = NULL;
+    *gzlen = 0;
+    if (article_id <= 0 || off > len || flen > len - off || flen > 65535) return NULL;
+    CacheLive *lv = calloc(1, sizeof *lv);
+    if (!lv) abort();
+    lv->article = article_id;
+    lv->pre_len = off;
+    lv->post_len = len - off - flen;
+    lv->pre = malloc(lv->pre_len + 1);
+    lv->post = malloc(lv->post_len + 1);
+    if (!lv->pre || !lv->post) abort();
+    memcpy(lv->pre, body, lv->pre_len);
+    memcpy(lv->post, body + off + flen, lv->post_len);
+    lv->zpre = deflate_part(lv->pre, lv->pre_len, 0, &lv->zpre_len);
+    lv->zpost = deflate_part(lv->post, lv->post_len, 1, &lv->zpost_len);
+    if (!lv->zpre || !lv->zpost) {
+        live_free(lv);
+        return NULL;
+    }
+    lv->crc_pre = crc32(0, (const Bytef *)lv->pre, (uInt)lv->pre_len);
+    lv->crc_post = crc32(0, (const Bytef *)lv->post, (uInt)lv->post_len);
+    *gz = live_gzip(lv, body + off, flen, gzlen);
+    return lv;
+}
+
+void cache_live_attach(CacheEntry *e, CacheLive *live)
+{
+    if (!live) return;
+    pthread_mutex_lock(&mu);
+    if (e->dead || e->live) {
+        pthread_mutex_unlock(&mu);
+        live_free(live);
+        return;
+    }
+    e->live = live;
+    size_t extra = live->pre_len + live->post_len + live->zpre_len + live->zpost_len;
+    e->bytes += extra;
+    total_bytes += extra;
+    pthread_mutex_unlock(&mu);
+}
+
+/* libmicrohttpd iterator: copy a response's headers except those the new
+ * body changes. */
+static enum MHD_Result copy_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    if (strcasecmp(key, "ETag") != 0 && strcasecmp(key, "X-Hoidong-Render") != 0)
+        MHD_add_response_header(cls, key, value);
+    return MHD_YES;
+}
+
+static struct MHD_Response *live_response(struct MHD_Response *like, unsigned char *body, size_t len,
+                                          const char *etag, const char *serial)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback(len, body, free);
+    if (!resp) abort();
+    MHD_get_response_headers(like, copy_header, resp);
+    MHD_add_response_header(resp, "ETag", etag);
+    if (serial) MHD_add_response_header(resp, "X-Hoidong-Render", serial);
+    return resp;
+}
+
+/* The page of e with frag in its live span, as a new entry of generation
+ * g (mutex held).  NULL when it cannot be made (e then just goes stale). */
+static CacheEntry *live_rebuild(const CacheEntry *e, const char *frag, size_t flen, uint64_t g)
+{
+    const CacheLive *lv = e->live;
+    size_t len = lv->pre_len + flen + lv->post_len, zn = 0;
+    unsigned char *plain = malloc(len ? len : 1), *z = NULL;
+    if (!plain) abort();
+    memcpy(plain, lv->pre, lv->pre_len);
+    memcpy(plain + lv->pre_len, frag, flen);
+    memcpy(plain + lv->pre_len + flen, lv->post, lv->post_len);
+    if (e->resp_gz) {
+        z = live_gzip(lv, frag, flen, &zn);
+        if (!z) {
+            free(plain);
+            return NULL;
+        }
+    }
+    /* The ETags as http_server.c makes them: the identity body's hash. */
+    unsigned char h[16];
+    crypto_generichash(h, sizeof h, plain, len, NULL, 0);
+    char hex[33], etag[48], etag_gz[48], serial[24], *ser = NULL;
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    snprintf(etag, sizeof etag, "\"%.20s\"", hex);
+    snprintf(etag_gz, sizeof etag_gz, "\"%.20s-gz\"", hex);
+    if (tuning->build) {   /* test build: a new body has a new serial (see cache_put) */
+        snprintf(serial, sizeof serial, "%llu-live",
+                 (unsigned long long)__atomic_add_fetch(&render_serial, 1, __ATOMIC_RELAXED));
+        ser = serial;   /* "-live": made by cache_live_update, not by a render */
+    }
+    CacheEntry *ne = calloc(1, sizeof *ne);
+    CacheLive *nl = calloc(1, sizeof *nl);
+    char *k = malloc(e->keylen + 1);
+    if (!ne || !nl || !k) abort();
+    /* The sides are the same: the new entry gets its own copy, so each
+     * entry frees what it holds. */
+    *nl = *lv;
+    nl->pre = malloc(lv->pre_len + 1);
+    nl->post = malloc(lv->post_len + 1);
+    nl->zpre = malloc(lv->zpre_len + 1);
+    nl->zpost = malloc(lv->zpost_len + 1);
+    if (!nl->pre || !nl->post || !nl->zpre || !nl->zpost) abort();
+    memcpy(nl->pre, lv->pre, lv->pre_len);
+    memcpy(nl->post, lv->post, lv->post_len);
+    memcpy(nl->zpre, lv->zpre, lv->zpre_len);
+    memcpy(nl->zpost, lv->zpost, lv->zpost_len);
+    memcpy(k, e->key, e->keylen);
+    k[e->keylen] = 0;
+    ne->key = k;
+    ne->keylen = e->keylen;
+    ne->hash = e->hash;
+    ne->gen = g;
+    ne->scope[0] = e->scope[0];
+    ne->scope[1] = e->scope[1];
+    ne->visit_page = e->visit_page;
+    ne->visit_article = e->visit_article;
+    ne->born_ms = e->born_ms;   /* the sidebar's live figures keep their 5 s lifetime */
+    ne->live = nl;
+    ne->resp = live_response(e->resp, plain, len, etag, ser);
+    snprintf(ne->etag, sizeof ne->etag, "%s", etag);
+    if (z) {
+        ne->resp_gz = live_response(e->resp_gz, z, zn, etag_gz, ser);
+        snprintf(ne->etag_gz, sizeof ne->etag_gz, "%s", etag_gz);
+    }
+    ne->bytes = len + zn + nl->pre_len + nl->post_len + nl->zpre_len + nl->zpost_len;
+    return ne;
+}
+
+void cache_live_update(int64_t article_id, const char *frag, size_t flen)
+{
+    if (article_id <= 0) return;
+    enum { MAX_LIVE = 32 };
+    CacheEntry *found[MAX_LIVE];
+    int n = 0;
+    int slot = (int)article_slot(article_id);
+    pthread_mutex_lock(&mu);
+    uint64_t before = scope_last[slot];
+    uint64_t g = __atomic_add_fetch(&generation, 1, __ATOMIC_SEQ_CST);
+    scope_last[slot] = g;
+    n_scoped++;
+    /* The article's pages that were exact until this write: they stay
+     * exact with the new fragment (nothing else of theirs changed). */
+    for (CacheEntry *e = lru_head; e && n < MAX_LIVE; e = e->next)
+        if (e->live && e->live->article == article_id && !e->dead && all_last <= e->gen &&
+            scope_last[e->scope[0]] <= e->gen && before <= e->gen && e->scope[1] == slot)
+            found[n++] = e;
+    for (int i = 0; i < n; i++) {
+        CacheEntry *ne = live_rebuild(found[i], frag, flen, g);
+        if (!ne) continue;
+        entry_remove(found[i]);
+        ne->refs = 1;     /* the table's */
+        CacheEntry **b = &table[ne->hash & (BUCKETS - 1)];
+        ne->hnext = *b;
+        *b = ne;
+        lru_push_front(ne);
+        total_bytes += ne->bytes;
+        nentries++;
+    }
+    while (total_bytes > CACHE_MAX_BYTES && lru_tail && lru_tail != lru_head) entry_remove(lru_tail);
+    if (n) pthread_cond_broadcast(&renewed);
+    pthread_mutex_unlock(&mu);
+    char scope[32];
+    snprintf(scope, sizeof scope, "article:%lld", (long long)article_id);
+    tell_peers(scope);
 }

@@ -76,6 +76,7 @@ typedef struct CacheEntry {
     int64_t renew_ms;                   /* when a render replacing an invalidated one began */
     char *key;
     size_t keylen;
+    struct CacheLive *live;             /* the page's live fragment, or NULL */
 } CacheEntry;
 
 /* Invalidate every cached page (a content write committed). */
@@ -129,6 +130,33 @@ void cache_abandon(const char *key, size_t keylen);
 CacheEntry *cache_put(const char *key, size_t keylen, uint64_t gen, struct MHD_Response *resp,
                       struct MHD_Response *resp_gz, const char *etag, const char *etag_gz,
                       size_t bytes, int visit_page, int64_t visit_article);
+
+/* ---- live fragments (issue 7, item 3: reads while an article is rated)
+ * An article page shows its rating summary in one small span.  Rather
+ * than invalidating the page on every rating (one render of the whole
+ * page per rating, and readers waiting for it), the cache keeps the page
+ * cut around that span, with both sides already compressed, and the
+ * writer thread, right after the rating's COMMIT and in commit order,
+ * puts the new summary in: a new entry of a new generation, made from
+ * the old sides and the new span, with the identity and gzip bodies and
+ * ETags a render would give (the gzip body is the sides' deflate streams
+ * around a stored block, with the CRCs combined).  Every other page of the
+ * article is invalidated as before.
+ *
+ * cache_live_make cuts body (len bytes) at the fragment [off, off + flen)
+ * and returns the parts for article_id, with a malloc'd gzip body of the
+ * whole page made from them in *gz (*gzlen); cache_live_attach gives them
+ * to a stored entry (freed if the entry was not kept). */
+typedef struct CacheLive CacheLive;
+CacheLive *cache_live_make(int64_t article_id, const char *body, size_t len, size_t off, size_t flen,
+                           unsigned char **gz, size_t *gzlen);
+void cache_live_attach(CacheEntry *e, CacheLive *live);
+/* After a COMMIT that changed article_id's fragment (its rating summary,
+ * frag: the HTML between the span's tags): invalidate the article's
+ * pages, and replace each current one that has the live fragment with
+ * the same page showing frag.  Call in commit order (the writer thread);
+ * it declares nothing for the request (the handler says cache_unchanged). */
+void cache_live_update(int64_t article_id, const char *frag, size_t flen);
 
 /* Drop every entry (shutdown, tests).  Entries still referenced are freed
  * by their last cache_release. */

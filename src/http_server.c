@@ -458,6 +458,23 @@ static struct MHD_Response *cached_response(Req *r, const char *body, size_t len
     return resp;
 }
 
+/* Where the page's live fragment is: the text between r->live_open and
+ * the next r->live_close, when the opening tag occurs exactly once. */
+static int live_fragment(Req *r, size_t *off, size_t *flen)
+{
+    if (r->live_article <= 0 || !r->live_open || !r->live_close) return 0;
+    const char *body = r->out.data, *end = body + r->out.len;
+    size_t on = strlen(r->live_open);
+    const char *open = memmem(body, r->out.len, r->live_open, on);
+    if (!open || memmem(open + on, (size_t)(end - open - on), r->live_open, on)) return 0;
+    const char *from = open + on;
+    const char *close = memmem(from, (size_t)(end - from), r->live_close, strlen(r->live_close));
+    if (!close) return 0;
+    *off = (size_t)(from - body);
+    *flen = (size_t)(close - from);
+    return 1;
+}
+
 /* Keep the page the handler produced (identity + precompressed gzip
  * variant, ETags as respond() makes them) under key; returns the entry to
  * answer from.  The caller checked page_cache_storable. */
@@ -472,14 +489,24 @@ static CacheEntry *page_cache_store(Req *r, const Buf *key, uint64_t gen)
     snprintf(etag, sizeof etag, "\"%.20s\"", hex);
     snprintf(etag_gz, sizeof etag_gz, "\"%.20s-gz\"", hex);
     struct MHD_Response *plain = cached_response(r, body, len, etag, 0), *gz = NULL;
-    size_t zn = 0, bytes = len;
-    char *z = len > 512 ? gzip_arena(r->arena, body, len, &zn) : NULL;
+    size_t zn = 0, bytes = len, off = 0, flen = 0;
+    /* A page with a live fragment is compressed in parts around it, so
+     * that the writer can put a new fragment in (cache_live_update). */
+    CacheLive *live = NULL;
+    unsigned char *lz = NULL;
+    if (len > 512 && live_fragment(r, &off, &flen))
+        live = cache_live_make(r->live_article, body, len, off, flen, &lz, &zn);
+    char *z = live ? (lz && zn < len ? (char *)lz : NULL)
+                   : len > 512 ? gzip_arena(r->arena, body, len, &zn) : NULL;
     if (z) {
         gz = cached_response(r, z, zn, etag_gz, 1);
         bytes += zn;
     }
-    return cache_put(key->data, key->len, gen, plain, gz, etag, z ? etag_gz : "", bytes,
-                     r->visit_page, r->visit_article);
+    free(lz);
+    CacheEntry *e = cache_put(key->data, key->len, gen, plain, gz, etag, z ? etag_gz : "", bytes,
+                              r->visit_page, r->visit_article);
+    cache_live_attach(e, live);   /* NULL: nothing; not kept: freed */
+    return e;
 }
 
 /* A reply the cache may keep: a public page's 200 made for nobody in

@@ -84,6 +84,10 @@ static int wants_json(Req *r)
     return acc && strstr(acc, "application/json") != NULL;
 }
 
+/* The opening tag of the rating summary in templates/article_engage.html
+ * (the live fragment's start; tests/http_cache.c checks they agree). */
+#define RATING_SPAN_OPEN "<span id=\"rating-summary\" aria-live=\"polite\">"
+
 /* "lượt đánh giá: 4.922, trung bình: 4,5" for count > 0. */
 static const char *rating_text(Arena *a, int64_t count, int64_t sum)
 {
@@ -128,6 +132,11 @@ int engage_article_ctx(Req *r, Val *ctx, int64_t article_id, const char *slug)
     val_set_str(rating, "average", buf_str(&avg));
     val_set_str(rating, "text", rating_text(a, count, sum));
     val_set(e, "rating", rating);
+    /* The summary's span (article_engage.html) is the page's live
+     * fragment: a rating puts its new text in the cached page. */
+    r->live_article = article_id;
+    r->live_open = RATING_SPAN_OPEN;
+    r->live_close = "</span>";
 
     Comment *list = NULL;
     size_t n = 0;
@@ -184,6 +193,20 @@ static int rating_fail(Req *r, int status, const char *msg)
  * per day (429).  Without JavaScript: 303 to the article #danh-gia with a
  * notice; with `Accept: application/json`: {"count":N,"average":"4,5",
  * "text":"lượt đánh giá: N, trung bình: 4,5"}.  Public. */
+/* After a rating's COMMIT, in the writer thread (writer_run_after): the
+ * cached pages of the article show the new summary at once, escaped as
+ * the template escapes {{rating.text}}, without being rendered again. */
+static void rating_committed(int64_t article_id, int64_t count, int64_t sum)
+{
+    Arena *a = arena_new();
+    Buf b;
+    buf_init(&b, a);
+    if (count > 0) buf_html(&b, rating_text(a, count, sum));
+    else buf_puts(&b, "chưa có lượt đánh giá nào");
+    cache_live_update(article_id, b.data ? b.data : "", b.len);
+    arena_free(a);
+}
+
 int page_rating(Req *r)
 {
     const char *slug = r->nargs > 0 ? r->args[0] : NULL;
@@ -202,10 +225,12 @@ int page_rating(Req *r)
     char key[RATING_KEY_HEX];
     int64_t count = 0, sum = 0;
     if (rating_visitor_key(r->db, id, visitor, key) != 0 ||
-        (rc = writer_rating_put(r->db, id, key, (int)stars, r->now, 0, &count, &sum)) < 0)   /* group commit */
-        return rating_fail(r, 500, "Hệ thống gặp sự cố, vui lòng thử lại sau.");
+        (rc = writer_rating_put(r->db, id, key, (int)stars, r->now, 0, &count, &sum, rating_committed)) < 0)
+        return rating_fail(r, 500, "Hệ thống gặp sự cố, vui lòng thử lại sau.");   /* group commit */
     if (rc == RATING_BAD) return rating_fail(r, 400, "Vui lòng chọn số sao từ 1 đến 5.");
-    cache_invalidate_article(id);   /* committed: only this article's figures changed */
+    /* Committed: rating_committed has already invalidated this article's
+     * pages and put the new summary in the cached ones. */
+    cache_unchanged();
     if (wants_json(r)) {
         Buf b;
         buf_init(&b, r->arena);

@@ -31,6 +31,8 @@ typedef struct Job {
     int done;
     int full;                /* failed because the disk is full */
     pthread_cond_t cv;       /* its thread waits here: only finished jobs' threads wake */
+    AfterCommitFn after;     /* after the batch's COMMIT, in the writer thread (or NULL) */
+    int64_t after_key;       /* of a batch's jobs with the same after and key, only the last's runs */
     struct Job *next;
 } Job;
 
@@ -133,6 +135,28 @@ static void run_batch(Job *batch)
     n_commits++;
 }
 
+/* The committed jobs' after-commit calls, before any of them is woken:
+ * an answer means its effects are visible.  Of several jobs with the same
+ * call and key (ratings of one article) only the last runs: it sees the
+ * state the whole batch committed. */
+static void run_after_commit(Job *batch)
+{
+    Job *with[WRITER_MAX_BATCH];
+    int n = 0;
+    for (Job *j = batch; j && n < WRITER_MAX_BATCH; j = j->next)
+        if (j->after && j->result >= 0) with[n++] = j;
+    for (int i = n - 1; i >= 0; i--) {
+        int later = 0;
+        for (int k = i + 1; k < n && !later; k++)
+            later = with[k] && with[k]->after == with[i]->after && with[k]->after_key == with[i]->after_key;
+        if (later) {
+            with[i] = NULL;   /* a later job of the batch covers it */
+            continue;
+        }
+        with[i]->after(with[i]->arg);
+    }
+}
+
 static void *writer_main(void *unused)
 {
     (void)unused;
@@ -147,6 +171,7 @@ static void *writer_main(void *unused)
         last->next = NULL;
         pthread_mutex_unlock(&mu);
         run_batch(batch);
+        run_after_commit(batch);
         pthread_mutex_lock(&mu);
         for (Job *j = batch, *next; j; j = next) {
             next = j->next;    /* j lives on a waiting thread's stack: read before done */
@@ -197,12 +222,19 @@ void writer_stop(void)
 
 int writer_run(Db *caller, WriteFn fn, void *arg)
 {
+    return writer_run_after(caller, fn, arg, NULL, 0);
+}
+
+int writer_run_after(Db *caller, WriteFn fn, void *arg, AfterCommitFn after, int64_t after_key)
+{
     pthread_mutex_lock(&mu);
     if (!running || stopping) {
         pthread_mutex_unlock(&mu);
-        return fn(caller, arg);
+        int rc = fn(caller, arg);
+        if (rc >= 0 && after) after(arg);
+        return rc;
     }
-    Job j = {.fn = fn, .arg = arg, .result = -1};
+    Job j = {.fn = fn, .arg = arg, .result = -1, .after = after, .after_key = after_key};
     pthread_cond_init(&j.cv, NULL);
     if (q_tail) q_tail->next = &j;
     else q_head = &j;
@@ -239,7 +271,14 @@ typedef struct RatingArgs {
     const char *visitor_key;
     int stars, is_sample;
     int64_t *count, *sum;
+    RatingCommitted committed;
 } RatingArgs;
+
+static void rating_after(void *p)
+{
+    RatingArgs *a = p;
+    a->committed(a->article_id, *a->count, *a->sum);
+}
 
 static int rating_job(Db *db, void *p)
 {
@@ -248,10 +287,10 @@ static int rating_job(Db *db, void *p)
 }
 
 int writer_rating_put(Db *db, int64_t article_id, const char *visitor_key, int stars, int64_t now,
-                      int is_sample, int64_t *count, int64_t *sum)
+                      int is_sample, int64_t *count, int64_t *sum, RatingCommitted committed)
 {
-    RatingArgs a = {article_id, now, visitor_key, stars, is_sample, count, sum};
-    return writer_run(db, rating_job, &a);
+    RatingArgs a = {article_id, now, visitor_key, stars, is_sample, count, sum, committed};
+    return writer_run_after(db, rating_job, &a, committed ? rating_after : NULL, article_id);
 }
 
 typedef struct CommentArgs {

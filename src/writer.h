@@ -40,6 +40,14 @@ void writer_stop(void);
  * runs. */
 int writer_run(Db *caller, WriteFn fn, void *arg);
 
+/* writer_run, and once the job's batch is committed (before the caller is
+ * woken), after(arg) in the writer thread: in commit order, so what after
+ * publishes cannot be overtaken by an older write.  Of a batch's jobs with
+ * the same after and after_key only the last one's runs (it sees what the
+ * whole batch committed).  Not called when the job failed. */
+typedef void (*AfterCommitFn)(void *arg);
+int writer_run_after(Db *caller, WriteFn fn, void *arg, AfterCommitFn after, int64_t after_key);
+
 /* Counters for tests and the bench: jobs run, transactions committed. */
 void writer_stats(uint64_t *jobs, uint64_t *commits);
 /* Jobs waiting for the writer now (not yet taken into a batch): for
@@ -49,8 +57,12 @@ int writer_queued(void);
 /* The public writes, routed through writer_run with the same arguments and
  * results as the model functions (engage_rating.h, engage_comment.h,
  * engage_poll.h). */
+/* committed (may be NULL): called after the COMMIT with the article's
+ * figures as committed, in the writer thread (writer_run_after); the page
+ * layer updates the cached article pages with it (page_engage.c). */
+typedef void (*RatingCommitted)(int64_t article_id, int64_t count, int64_t sum);
 int writer_rating_put(Db *db, int64_t article_id, const char *visitor_key, int stars, int64_t now,
-                      int is_sample, int64_t *count, int64_t *sum);
+                      int is_sample, int64_t *count, int64_t *sum, RatingCommitted committed);
 int writer_comment_add(Db *db, int64_t article_id, const char *name, const char *email,
                        const char *body, int64_t now, int is_sample, int64_t *out_id);
 int writer_poll_vote(Db *db, int64_t poll_id, const char *voter_key, const int64_t *option_ids,

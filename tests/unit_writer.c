@@ -165,12 +165,12 @@ TEST(test_model_functions_through_writer)
     int64_t art = db_int(db, 0, "SELECT id FROM articles ORDER BY id LIMIT 1", "");
     CHECK(art > 0);
     int64_t count = 0, sum = 0, cid = 0;
-    CHECK_INT(writer_rating_put(db, art, "aa11", 4, 1000, 0, &count, &sum), RATING_ADDED);
+    CHECK_INT(writer_rating_put(db, art, "aa11", 4, 1000, 0, &count, &sum, NULL), RATING_ADDED);
     CHECK_INT(count, 1);
     CHECK_INT(sum, 4);
-    CHECK_INT(writer_rating_put(db, art, "aa11", 2, 1001, 0, &count, &sum), RATING_REPLACED);
+    CHECK_INT(writer_rating_put(db, art, "aa11", 2, 1001, 0, &count, &sum, NULL), RATING_REPLACED);
     CHECK_INT(sum, 2);
-    CHECK_INT(writer_rating_put(db, art, "aa11", 9, 1002, 0, &count, &sum), RATING_BAD);
+    CHECK_INT(writer_rating_put(db, art, "aa11", 9, 1002, 0, &count, &sum, NULL), RATING_BAD);
     CHECK_INT(writer_comment_add(db, art, "Bạn đọc", "", "Ý kiến qua bộ ghi gộp.", 1003, 0, &cid), 0);
     CHECK(cid > 0);
     CHECK_INT(db_int(db, -1, "SELECT COUNT(*) FROM comments WHERE id = ?1 AND status = 'pending'", "l", cid), 1);
