@@ -12,7 +12,7 @@ typedef struct Config {
     const char *files_dir;     /* "var/files": attachment store, outside any web root */
     const char *template_dir;  /* NULL: embedded templates only */
     const char *site_url;      /* "http://127.0.0.1:8080": canonical links and feeds */
-    int threads;               /* handler worker threads, default 32 (8 per CPU beyond 4 CPUs) */
+    int threads;               /* handler worker threads, default 8 (4 per CPU beyond 2 CPUs) */
     int io_threads;            /* libmicrohttpd's threads (bytes and cached pages), default one per CPU */
     int secure_cookies;        /* 1 behind TLS: __Host- prefix and Secure */
     size_t max_upload;         /* bytes per uploaded file, default 20 MiB */

@@ -56,7 +56,7 @@ static const char *usage_main =
 static const char *usage_serve =
     "Usage: hoidong serve [--listen ADDR] [--port N] [--threads N] [--templates DIR]\n"
     "                     [--site-url URL] [--db PATH] [--files DIR] [-c FILE]\n"
-    "Serve the portal. Defaults: 127.0.0.1:8080, 32 worker threads.\n"
+    "Serve the portal. Defaults: 127.0.0.1:8080, 4 worker threads per CPU (at least 8).\n"
     "Stops cleanly on SIGINT or SIGTERM. See docs/CONFIGURATION.md for all settings.\n";
 static const char *usage_init =
     "Usage: hoidong init [--admin-password-file FILE]\n"

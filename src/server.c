@@ -125,7 +125,7 @@ int server_run(char *err, size_t errlen)
         snprintf(err, errlen, "HOIDONG_TEST_MODE is only allowed on a loopback address, not %s", cfg.listen);
         return -1;
     }
-    /* Two malloc arenas instead of glibc's 8 per CPU: with 32 worker threads
+    /* Two malloc arenas instead of glibc's 8 per CPU: with many worker threads
      * each thread's arena kept the memory its largest request (a search)
      * had used, which doubled the resident size under load (bench/run.sh). */
     mallopt(M_ARENA_MAX, 2);

@@ -27,6 +27,24 @@ TEST(test_string_ok)
     CHECK_INT(config_load_string(&c, "", NULL, err, sizeof err), 0);
 }
 
+/* The two thread counts: the handlers' workers and libmicrohttpd's own
+ * (http_pool.h), each with its range. */
+TEST(test_thread_counts)
+{
+    Config c;
+    char err[256] = "";
+    config_defaults(&c);
+    CHECK(c.threads >= 8);
+    CHECK(c.io_threads >= 1 && c.io_threads <= 64);
+    CHECK_INT(config_load_string(&c, "threads = 12\nio_threads = 3\n", "t.conf", err, sizeof err), 0);
+    CHECK_INT(c.threads, 12);
+    CHECK_INT(c.io_threads, 3);
+    CHECK(config_load_string(&c, "io_threads = 0\n", "t.conf", err, sizeof err) != 0);
+    CHECK_CONTAINS(err, "io_threads");
+    CHECK(config_load_string(&c, "io_threads = 65\n", "t.conf", err, sizeof err) != 0);
+    CHECK_INT(c.io_threads, 3);
+}
+
 TEST(test_string_errors)
 {
     Config c;
@@ -99,6 +117,7 @@ int main(void)
 {
     t_prog = "unit_config";
     RUN(test_string_ok);
+    RUN(test_thread_counts);
     RUN(test_string_errors);
     RUN(test_long_line);
     RUN(test_file);
