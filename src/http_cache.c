@@ -217,6 +217,22 @@ static struct timespec deadline_in(int ms)
     return ts;
 }
 
+/* Past its lifetime and nobody is rendering its replacement (mutex held). */
+static int expired_unclaimed(const CacheEntry *e, int64_t now)
+{
+    return now - e->born_ms > tuning->cache_ttl_ms &&
+           (e->refresh_ms == 0 || now - e->refresh_ms > tuning->cache_ttl_ms);
+}
+
+/* A reference for the caller, most recently used (mutex held). */
+static void entry_hit(CacheEntry *e)
+{
+    e->refs++;
+    lru_unlink(e);
+    lru_push_front(e);
+    n_hits++;
+}
+
 CacheEntry *cache_get(const char *key, size_t keylen)
 {
     uint64_t h = hash_key(key, keylen);
@@ -249,19 +265,12 @@ CacheEntry *cache_get(const char *key, size_t keylen)
             break;
         }
     }
-    if (e && now - e->born_ms > tuning->cache_ttl_ms &&
-        (e->refresh_ms == 0 || now - e->refresh_ms > tuning->cache_ttl_ms)) {
+    if (e && expired_unclaimed(e, now)) {
         e->refresh_ms = now;  /* this caller renders the replacement; others get this one */
         e = NULL;
     }
-    if (e) {
-        e->refs++;
-        lru_unlink(e);
-        lru_push_front(e);
-        n_hits++;
-    } else {
-        n_misses++;
-    }
+    if (e) entry_hit(e);
+    else n_misses++;
     pthread_mutex_unlock(&mu);
     return e;
 }
@@ -275,16 +284,8 @@ CacheEntry *cache_peek(const char *key, size_t keylen)
     /* Only what cache_get would serve without waiting and without making
      * this caller the renderer: a current entry, fresh or already being
      * refreshed by someone else.  Anything else is cache_get's to decide. */
-    if (e && (!entry_current(e) ||
-              (now - e->born_ms > tuning->cache_ttl_ms &&
-               (e->refresh_ms == 0 || now - e->refresh_ms > tuning->cache_ttl_ms))))
-        e = NULL;
-    if (e) {
-        e->refs++;
-        lru_unlink(e);
-        lru_push_front(e);
-        n_hits++;
-    }
+    if (e && (!entry_current(e) || expired_unclaimed(e, now))) e = NULL;
+    if (e) entry_hit(e);
     pthread_mutex_unlock(&mu);
     return e;
 }

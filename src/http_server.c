@@ -433,11 +433,6 @@ static void prepare_cached(Req *r, CacheEntry *e)
     }
 }
 
-static enum MHD_Result respond_cached(Req *r, CacheEntry *e)
-{
-    prepare_cached(r, e);
-    return queue_ready(r);
-}
 
 static void free_body(void *p) { free(p); }
 
@@ -688,6 +683,15 @@ static int dispatch(Req *r, const Route *rt, int route_status)
     return status;
 }
 
+/* A request answered from cache entry e: it still counts as a visit. */
+static void cached_hit(Req *r, CacheEntry *e)
+{
+    r->visit_page = e->visit_page;
+    r->visit_article = e->visit_article;
+    if (http_after_hook) http_after_hook(r, 200);
+    prepare_cached(r, e);
+}
+
 /* A GET whose client closed its end while the request waited for a
  * worker: the socket reads end-of-file.  (Data waiting there is a
  * pipelined request: the client is still there.) */
@@ -711,10 +715,7 @@ static void run_handler(Req *r)
         /* Here we may wait for another request's render of this page. */
         CacheEntry *e = cache_get(ri->cache_key.data, ri->cache_key.len);
         if (e) {
-            r->visit_page = e->visit_page;
-            r->visit_article = e->visit_article;
-            if (http_after_hook) http_after_hook(r, 200);
-            prepare_cached(r, e);
+            cached_hit(r, e);
             return;
         }
     }
@@ -842,10 +843,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
          * waited for by a worker (run_handler), not by this thread. */
         CacheEntry *e = cache_peek(ri->cache_key.data, ri->cache_key.len);
         if (e) {
-            r->visit_page = e->visit_page;
-            r->visit_article = e->visit_article;
-            if (http_after_hook) http_after_hook(r, 200);
-            return respond_cached(r, e);
+            cached_hit(r, e);
+            return queue_ready(r);
         }
     }
     /* Everything else may wait (database, group commit): a worker runs it
