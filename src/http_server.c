@@ -433,7 +433,6 @@ static void prepare_cached(Req *r, CacheEntry *e)
     }
 }
 
-
 static void free_body(void *p) { free(p); }
 
 /* A response owning a malloc'd copy of body, with the page headers. */
@@ -835,8 +834,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (ri->responded) return MHD_YES;
     ri->responded = 1;
     /* Page cache: answer an anonymous GET from memory when we can, here in
-     * libmicrohttpd's thread; the generation is read BEFORE the handler so
-     * a write committed while it renders makes the result stale at once. */
+     * libmicrohttpd's thread (run_handler reads the generation before the
+     * handler, so a write committed while it renders makes it stale). */
     ri->cache_req = page_cache_key(r, &ri->cache_key);
     if (ri->cache_req) {
         /* Peek, never wait: a page being rendered again after a write is
