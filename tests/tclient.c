@@ -73,7 +73,29 @@ static int run_cmd(TServer *s, char **out, const char *args)
 
 int ts_cmd(TServer *s, char **out, const char *args) { return run_cmd(s, out, args); }
 
+static int spawn_once(TServer *s);
+
+/* The port came from free_port(), but another process on the machine (a
+ * second test suite, say) can take it before the server binds it: then
+ * the server says "cannot listen" and exits, and we try another port. */
 static int spawn(TServer *s)
+{
+    for (int attempt = 0;; attempt++) {
+        int rc = spawn_once(s);
+        if (rc == 0 || s->pid != 0 || attempt == 4) return rc;
+        char log[512];
+        snprintf(log, sizeof log, "%s/server.log", s->dir);
+        if (!tc_file_has(log, "cannot listen")) return rc;
+        int port = free_port();
+        if (port < 0) return rc;
+        fprintf(stderr, "tclient: port %d was taken before the server bound it; trying %d\n", s->port, port);
+        s->port = port;
+        snprintf(s->base, sizeof s->base, "http://127.0.0.1:%d", s->port);
+        if (truncate(log, 0) != 0) { /* the next attempt appends */ }
+    }
+}
+
+static int spawn_once(TServer *s)
 {
     char port[16], log[512];
     snprintf(port, sizeof port, "%d", s->port);
