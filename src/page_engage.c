@@ -187,12 +187,6 @@ static int rating_fail(Req *r, int status, const char *msg)
     return reply_error(r, status, msg);
 }
 
-/* POST /bai-viet/:slug/danh-gia - rate the article: field `sao` (1-5),
- * csrf.  One rating per visitor (cookie hd_v) and article; a new rating
- * replaces the visitor's earlier one.  Soft cap RATING_NET_CAP per network
- * per day (429).  Without JavaScript: 303 to the article #danh-gia with a
- * notice; with `Accept: application/json`: {"count":N,"average":"4,5",
- * "text":"lượt đánh giá: N, trung bình: 4,5"}.  Public. */
 /* After a rating's COMMIT, in the writer thread (writer_run_after): the
  * cached pages of the article show the new summary at once, escaped as
  * the template escapes {{rating.text}}, without being rendered again. */
@@ -207,6 +201,12 @@ static void rating_committed(int64_t article_id, int64_t count, int64_t sum)
     arena_free(a);
 }
 
+/* POST /bai-viet/:slug/danh-gia - rate the article: field `sao` (1-5),
+ * csrf.  One rating per visitor (cookie hd_v) and article; a new rating
+ * replaces the visitor's earlier one.  Soft cap RATING_NET_CAP per network
+ * per day (429).  Without JavaScript: 303 to the article #danh-gia with a
+ * notice; with `Accept: application/json`: {"count":N,"average":"4,5",
+ * "text":"lượt đánh giá: N, trung bình: 4,5"}.  Public. */
 int page_rating(Req *r)
 {
     const char *slug = r->nargs > 0 ? r->args[0] : NULL;
