@@ -26,9 +26,10 @@ void config_defaults(Config *c)
     /* Handlers run in the worker threads (http_pool.h), where a public
      * write waits for its group commit (writer.h), so several workers let
      * several writes share one fsync.  Four per CPU, at least 8: on 2 CPUs
-     * `make bench` gave 8 225 ratings/s with 8 workers and 8 262 with 32,
+     * bench/run.sh gave 8 225 ratings/s with 8 workers and 8 262 with 32,
      * and 42 MB resident at most under load against 69 MB with 32 (each
-     * worker that ever ran a search keeps its connection's page cache).
+     * worker that ever ran a search keeps its connection's page cache;
+     * docs/PERFORMANCE.md, 10.).
      * libmicrohttpd's own threads only move bytes and answer from the
      * page cache, and never wait: one per CPU. */
     c->threads = n > 0 && 4 * n > 8 ? (int)(4 * n > 256 ? 256 : 4 * n) : 8;

@@ -142,3 +142,13 @@ int http_pool_queued(void)
     pthread_mutex_unlock(&pool_mu);
     return n;
 }
+
+int http_pool_idle(void)
+{
+    pthread_mutex_lock(&pool_mu);
+    int n = 0;
+    if (running)
+        for (Worker *w = idle; w; w = w->next_idle) n++;
+    pthread_mutex_unlock(&pool_mu);
+    return n;
+}

@@ -29,6 +29,8 @@ int http_pool_submit(PoolJob *job);
  * Submissions from now on get -1.  Safe to call when not started. */
 void http_pool_stop(void);
 
-/* Jobs waiting for a worker now (for the bench's and the tests' eyes). */
+/* Jobs waiting for a worker now, and workers waiting for a job (for the
+ * tests' eyes). */
 int http_pool_queued(void);
+int http_pool_idle(void);
 #endif

@@ -27,17 +27,6 @@ static long rating_count(const char *html)
     return n;
 }
 
-/* The render serial of a cached page (test build header X-Hoidong-Render):
- * the same serial as before means the answer came from the cache; a new
- * one means the page was rendered again.  0 when absent. */
-static unsigned long long render_of(TResp *res)
-{
-    char *h = tc_header(res, "X-Hoidong-Render");
-    unsigned long long v = h ? strtoull(h, NULL, 10) : 0;
-    free(h);
-    return v;
-}
-
 /* The path of a visible article other than SEED_URL, from the home page
  * (malloc'd, NULL when none). */
 static char *other_article(TClient *c, const char *not_this)
@@ -188,12 +177,12 @@ TEST(test_rating_keeps_other_pages_cached)
     if (!b_url) { tc_free(c); return; }
     TResp *res = tc_get(c, b_url);
     CHECK_INT(res->status, 200);
-    unsigned long long b1 = render_of(res);
+    unsigned long long b1 = tc_render(res);
     CHECK(b1 != 0);
     res = tc_get(c, b_url);
-    CHECK(render_of(res) == b1);          /* a hit: the header tells */
+    CHECK(tc_render(res) == b1);          /* a hit: the header tells */
     res = tc_get(c, "/");
-    unsigned long long h1 = render_of(res);
+    unsigned long long h1 = tc_render(res);
     res = tc_get(c, SEED_URL);
     long before = rating_count(res->body);
     char *csrf = tc_input_value(res->body, "csrf");
@@ -204,9 +193,9 @@ TEST(test_rating_keeps_other_pages_cached)
     CHECK_INT(rating_count(res->body), before + 1);
     res = tc_get(c, b_url);
     CHECK_INT(res->status, 200);
-    CHECK(render_of(res) == b1);          /* still the cached page */
+    CHECK(tc_render(res) == b1);          /* still the cached page */
     res = tc_get(c, "/");
-    CHECK(render_of(res) == h1);
+    CHECK(tc_render(res) == h1);
     free(csrf);
     free(b_url);
     tc_free(c);
@@ -230,7 +219,7 @@ TEST(test_comment_approval_shows_at_once)
     CHECK(b_url != NULL);
     if (!b_url) { tc_free(anon); tc_free(adm); return; }
     TResp *res = tc_get(anon, b_url);
-    unsigned long long b1 = render_of(res);
+    unsigned long long b1 = tc_render(res);
     res = tc_get(anon, SEED_URL);
     CHECK_NOT_CONTAINS(res->body, "Ý kiến về bộ đệm trang đã được duyệt");
     /* A new comment waits for moderation: it changes no public page. */
@@ -249,9 +238,9 @@ TEST(test_comment_approval_shows_at_once)
                   "ma_id", cid ? cid : "", "ma_xac_thuc", code, "website", "", NULL);
     CHECK_INT(res->status, 303);
     res = tc_get(anon, SEED_URL);
-    unsigned long long a1 = render_of(res);
+    unsigned long long a1 = tc_render(res);
     res = tc_get(anon, SEED_URL);
-    CHECK(render_of(res) == a1);
+    CHECK(tc_render(res) == a1);
     long long id = newest_pending(adm);
     CHECK(id > 0);
     char ids[32];
@@ -262,7 +251,7 @@ TEST(test_comment_approval_shows_at_once)
     res = tc_get(anon, SEED_URL);
     CHECK_CONTAINS(res->body, "Ý kiến về bộ đệm trang đã được duyệt");
     res = tc_get(anon, b_url);
-    CHECK(render_of(res) == b1);
+    CHECK(tc_render(res) == b1);
     free(code), free(cid), free(csrf), free(b_url);
     tc_free(anon);
     tc_free(adm);
@@ -278,17 +267,17 @@ TEST(test_undeclared_post_invalidates_everything)
     CHECK(b_url != NULL);
     if (!b_url) { tc_free(anon); tc_free(adm); return; }
     TResp *res = tc_get(anon, b_url);
-    unsigned long long b1 = render_of(res);
+    unsigned long long b1 = tc_render(res);
     res = tc_get(anon, "/van-ban");
-    unsigned long long d1 = render_of(res);
+    unsigned long long d1 = tc_render(res);
     res = tc_get(anon, "/van-ban");
-    CHECK(render_of(res) == d1);
+    CHECK(tc_render(res) == d1);
     /* Sign-in and the article preview write no public content. */
     res = tc_post(adm, "/quan-tri/bai-viet/xem-truoc", "csrf", adm->csrf, "title", "Xem trước",
                   "body", "Nội dung.", NULL);
     CHECK(res->status < 400);
     res = tc_get(anon, b_url);
-    CHECK(render_of(res) == b1);
+    CHECK(tc_render(res) == b1);
     /* An undeclared accepted POST: the user list's save with a new account
      * (the account appears on no public page; the default holds anyway). */
     res = tc_post(adm, "/quan-tri/nguoi-dung/luu", "csrf", adm->csrf, "action", "create",
@@ -296,9 +285,9 @@ TEST(test_undeclared_post_invalidates_everything)
                   "password", "Mật-khẩu-bộ-đệm-2026", "role", "editor", NULL);
     CHECK_INT(res->status, 303);
     res = tc_get(anon, b_url);
-    CHECK(render_of(res) != b1);
+    CHECK(tc_render(res) != b1);
     res = tc_get(anon, "/van-ban");
-    CHECK(render_of(res) != d1);
+    CHECK(tc_render(res) != d1);
     free(b_url);
     tc_free(anon);
     tc_free(adm);

@@ -37,16 +37,6 @@ static void *post_rating(void *arg)
     return NULL;
 }
 
-/* The render serial of a page (test build header X-Hoidong-Render): the
- * same serial means the answer came from the cache. */
-static unsigned long long render_of(TResp *res)
-{
-    char *h = tc_header(res, "X-Hoidong-Render");
-    unsigned long long v = h ? strtoull(h, NULL, 10) : 0;
-    free(h);
-    return v;
-}
-
 TEST(test_waiting_write_does_not_hold_cached_reads)
 {
     TClient *writer = tc_new(&srv), *reader = tc_new(&srv);
@@ -57,7 +47,7 @@ TEST(test_waiting_write_does_not_hold_cached_reads)
     res = tc_get(reader, SEED_URL);
     res = tc_get(reader, SEED_URL);      /* certainly cached now */
     CHECK_INT(res->status, 200);
-    unsigned long long serial = render_of(res);
+    unsigned long long serial = tc_render(res);
     CHECK(serial > 0);
 
     Db *db = ts_db(&srv);
@@ -74,7 +64,7 @@ TEST(test_waiting_write_does_not_hold_cached_reads)
         usleep(20000);
         res = tc_get(reader, SEED_URL);
         if (res && res->status == 200) reads++;
-        if (res && render_of(res) == serial) cached++;
+        if (res && tc_render(res) == serial) cached++;
         if (__atomic_load_n(&p.done, __ATOMIC_SEQ_CST)) post_done_early = 1;
     }
     CHECK_INT(db_exec(db, "ROLLBACK", ""), DB_OK);
@@ -85,7 +75,7 @@ TEST(test_waiting_write_does_not_hold_cached_reads)
     CHECK_INT(p.status, 303);        /* and went through once the lock was gone */
     res = tc_get(reader, SEED_URL);  /* the rating shows at once */
     CHECK_INT(res->status, 200);
-    CHECK(render_of(res) != serial);
+    CHECK(tc_render(res) != serial);
     db_close(db);
     free(csrf);
     tc_free(writer);

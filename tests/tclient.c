@@ -530,6 +530,14 @@ struct Db *ts_db(TServer *s)
     return db;
 }
 
+unsigned long long tc_render(TResp *res)
+{
+    char *h = res ? tc_header(res, "X-Hoidong-Render") : NULL;
+    unsigned long long v = h ? strtoull(h, NULL, 10) : 0;
+    free(h);
+    return v;
+}
+
 long long tc_num_after(const char *html, const char *prefix)
 {
     const char *p = html ? strstr(html, prefix) : NULL;

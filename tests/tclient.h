@@ -101,4 +101,8 @@ char *tc_input_value(const char *html, const char *name);
 /* The number written right after prefix in html ("4.922.512" -> 4922512),
  * or -1 when prefix or a number is missing. */
 long long tc_num_after(const char *html, const char *prefix);
+/* The render serial of a cached page (test build header X-Hoidong-Render):
+ * the same serial as before means the answer came from the cache; a new
+ * one means the page was made again.  0 when absent. */
+unsigned long long tc_render(TResp *res);
 #endif

@@ -65,26 +65,36 @@ TEST(test_each_job_runs_once)
     CHECK_INT(http_pool_queued(), 0);
 }
 
+/* Until n workers wait for a job (bounded: 10 s). */
+static int wait_idle(int n)
+{
+    for (int i = 0; i < 20000; i++) {
+        if (http_pool_idle() == n) return 1;
+        usleep(500);
+    }
+    return 0;
+}
+
 TEST(test_last_idle_worker_takes_the_next_job)
 {
     char err[128];
     CHECK_INT(http_pool_start(8, err, sizeof err), 0);
-    usleep(20000);   /* let all eight reach the idle stack (only speeds the first hand-over) */
     Counted c[50];
     memset(c, 0, sizeof c);
-    int same = 0;
+    int same = 0, all_idle = 1;
     for (int i = 0; i < 50; i++) {
+        all_idle &= wait_idle(8);   /* the last worker is back on the stack */
         c[i].job.run = counted_run;
         CHECK_INT(http_pool_submit(&c[i].job), 0);
         wait_done(&c[i]);
-        usleep(1000);   /* the worker is back on the stack before the next job */
         if (i > 0 && pthread_equal(c[i].ran_on, c[i - 1].ran_on)) same++;
     }
+    CHECK(all_idle);
     http_pool_stop();
     /* One job at a time: the worker that just finished is the last idle
      * one, so it takes every next job (a shared condition variable would
      * wake any of the eight). */
-    CHECK(same >= 45);
+    CHECK_INT(same, 49);
 }
 
 TEST(test_stop_runs_the_queue_then_refuses)
