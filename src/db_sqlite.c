@@ -23,6 +23,7 @@
 
 #include "db.h"
 #include "db_backend.h"
+#include "db_sqlite_rank.h"
 #include "log.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -140,6 +141,8 @@ static Db *sq_open(const char *path, char *err, size_t errlen)
         rc = sqlite3_exec(h, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; "
                           "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-512", NULL, NULL, &msg);
     }
+    if (rc == SQLITE_OK && (rc = rank_register(h)) != SQLITE_OK)
+        msg = sqlite3_mprintf("cannot register the search ranking function hd_bm25: %s", sqlite3_errstr(rc));
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "cannot set up %s: %s", path, msg ? msg : sqlite3_errstr(rc));
         sqlite3_free(msg);
@@ -783,8 +786,9 @@ static int sq_fts_put(Db *d, const char *kind, int64_t id, const char *title, co
  * The status condition is content.h's ARTICLE_VISIBLE_SQL,
  * spelled out (a backend does not include the publishing model).
  * Documents are joined to their article for visibility and
- * category; their date is the issue date when known.  bm25 weights: folded
- * title 10, folded body 1 (the match is limited to those two columns by
+ * category; their date is the issue date when known.  The score is
+ * hd_bm25 (db_sqlite_rank.c: bm25 whose word weights stop counting at
+ * RANK_DF_CAP entries), weights: folded title 10, folded body 1 (the match is limited to those two columns by
  * the expression itself).  Kind and id come from the rowid (ref * 4 +
  * code): reading the unindexed kind/ref columns would load each matching
  * entry's whole stored text from the FTS5 content table, which made common
@@ -837,7 +841,7 @@ static int sq_fts_put(Db *d, const char *kind, int64_t id, const char *title, co
     FTS_SUB "SELECT isdoc, ref, art, ex, dt FROM (" \
     "SELECT " FTS_ISDOC " AS isdoc, " FTS_REF " AS ref, a.id AS art, " \
     exact " AS ex, " FTS_DATE " AS dt, search_index.rowid AS rid, " \
-    "bm25(search_index, 0.0, 0.0, 10.0, 1.0, 0.0, 0.0) AS score" FTS_FROM ")" \
+    "hd_bm25(search_index, 0.0, 0.0, 10.0, 1.0, 0.0, 0.0) AS score" FTS_FROM ")" \
     " ORDER BY ex DESC, score, dt DESC, rid DESC LIMIT ?7 OFFSET ?8"
 /* Hits older than the pool: newest first, streamed without ranking. */
 #define FTS_SELECT_OLD(exact) \

@@ -63,8 +63,11 @@ static void *task_thread(void *arg)
         for (int i = 0; i < 20 && !stopping; i++) usleep(250 * 1000);   /* ~5 s, wakes to stop */
         run_tasks(db);
     }
-    /* Final run so a clean stop loses nothing. */
+    /* Final run so a clean stop loses nothing; then another node may
+     * take the tasks over at once instead of after TASK_LEASE_SECONDS. */
     run_tasks(db);
+    if (shared_enabled() && db && shared_lease_release(db, "tasks") < 0)
+        log_warn("shared: the task lease could not be released; another node takes it when it lapses");
     return NULL;
 }
 

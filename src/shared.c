@@ -154,6 +154,14 @@ int shared_lease(Db *db, const char *name, int64_t now, int seconds)
     return took(st);
 }
 
+int shared_lease_release(Db *db, const char *name)
+{
+    if (!db || !name) return -1;
+    if (db_exec(db, "DELETE FROM shared_leases WHERE name = ?1 AND node = ?2", "tt", name, shared_node()) != DB_OK)
+        return -1;
+    return db_changes(db) > 0;
+}
+
 /* ---- the sweep ---- */
 
 int64_t shared_sweep(Db *db, int64_t now)

@@ -63,6 +63,11 @@ int shared_day_key(Db *db, const char *name, int day, uint8_t *out, size_t n);
  * (taken or renewed), 0 if another node does, -1 error. */
 int shared_lease(Db *db, const char *name, int64_t now, int seconds);
 
+/* Give up the lease `name` if this node holds it (a clean stop), so
+ * another node takes it on its next round instead of when it lapses.
+ * 1 released, 0 not held by this node, -1 error. */
+int shared_lease_release(Db *db, const char *name);
+
 /* Once per cluster (under the task lease): drop expired codes, counters
  * and leases, write each ended day's count of distinct visitors into
  * stats_daily (the greater of stored and counted) and drop that day's

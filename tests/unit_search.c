@@ -6,12 +6,14 @@
  * newest as tie-breaker); document numbers as typed; highlighting on the
  * original text; filters and pagination; and the index following edits,
  * status changes, attachment deletion and demo removal. */
+#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "content.h"
 #include "db.h"
+#include "db_sqlite_rank.h"
 #include "demo.h"
 #include "log.h"
 #include "search.h"
@@ -661,6 +663,66 @@ TEST(test_old_layout_upgraded)
     db_close(d);
 }
 
+/* hd_bm25 (db_sqlite_rank.c) is bm25() to the last bit while no word is
+ * in more than RANK_DF_CAP entries; past the cap a word weighs as if it
+ * were in exactly RANK_DF_CAP of them.  SQLite only. */
+static void test_rank_function(void)
+{
+    char path[300], err[256];
+    snprintf(path, sizeof path, "%s/rank.db", dir);
+    Db *d = db_open(path, 1, err, sizeof err);
+    CHECK(d != NULL);
+    if (!d) return;
+    CHECK_INT(db_exec(d, "CREATE VIRTUAL TABLE r USING fts5(a, b)", ""), DB_OK);
+    static const char *rows[][2] = {
+        {"hoi dong nhan dan", "giam sat ngan sach hoi dong"}, {"ngan sach", "hoi dong nhan dan thanh pho"},
+        {"cu tri", "kien nghi ve giam sat"}, {"giam sat giam sat", "hoi dong hoi dong hoi dong"},
+        {"thanh pho ha noi", "ky hop thu muoi hai cua hoi dong nhan dan thanh pho khoa xvi"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        CHECK_INT(db_exec(d, "INSERT INTO r (a, b) VALUES (?1, ?2)", "tt", rows[i][0], rows[i][1]), DB_OK);
+    static const char *queries[] = {"hoi", "hoi dong", "giam OR sat", "\"nhan dan\" thanh", "ngan*", "cu OR ky"};
+    int compared = 0;
+    for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
+        Stmt *st = db_prepare(d, "SELECT bm25(r, 10.0, 1.0), hd_bm25(r, 10.0, 1.0), rowid FROM r "
+                                 "WHERE r MATCH ?1 ORDER BY rowid");
+        CHECK(st != NULL);
+        if (!st) break;
+        CHECK_INT(db_bind_text(st, 1, queries[q]), 0);
+        while (db_step(st) == DB_ROW) {
+            double want = db_col_double(st, 0), got = db_col_double(st, 1);
+            if (want != got) {
+                fprintf(stderr, "  %s row %lld: bm25 %.17g, hd_bm25 %.17g\n", queries[q],
+                        (long long)db_col_int(st, 2), want, got);
+                CHECK(want == got);
+            }
+            compared++;
+        }
+        db_done(st);
+    }
+    CHECK(compared >= 15);
+
+    /* Past the cap: every row holds "chung" (2 tokens per row, so the
+     * length term is 1); bm25 gives it the IDF floor, hd_bm25 the IDF of
+     * RANK_DF_CAP entries out of N. */
+    int64_t n = RANK_DF_CAP * 2 + 500;
+    CHECK_INT(db_exec(d, "CREATE VIRTUAL TABLE c USING fts5(b)", ""), DB_OK);
+    CHECK_INT(db_begin(d), DB_OK);
+    for (int64_t i = 0; i < n; i++) CHECK_INT(db_exec(d, "INSERT INTO c (b) VALUES ('chung x')", ""), DB_OK);
+    CHECK_INT(db_commit(d), DB_OK);
+    Stmt *st = db_prepare(d, "SELECT bm25(c), hd_bm25(c) FROM c WHERE c MATCH 'chung' LIMIT 1");
+    CHECK(st != NULL);
+    if (st && db_step(st) == DB_ROW) {
+        double idf = log((n - RANK_DF_CAP + 0.5) / (RANK_DF_CAP + 0.5));
+        CHECK(fabs(db_col_double(st, 0) - -1e-6) < 1e-12);
+        CHECK(fabs(db_col_double(st, 1) - -idf) < 1e-9);
+    } else {
+        CHECK(0);
+    }
+    if (st) db_done(st);
+    db_close(d);
+}
+
 int main(void)
 {
     t_prog = "unit_search";
@@ -678,6 +740,10 @@ int main(void)
     RUN(test_index_follows_changes);
     RUN(test_demo_remove);
     RUN(test_old_layout_upgraded);
+    if (t_pg())
+        T_SKIP(test_rank_function, "hd_bm25 is the SQLite backend's ranking function");
+    else
+        RUN(test_rank_function);
     teardown();
     return t_done();
 }

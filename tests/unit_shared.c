@@ -113,6 +113,25 @@ TEST(task_lease_has_one_holder)
     arena_free(a);
 }
 
+TEST(a_released_lease_is_taken_at_once)
+{
+    CHECK_INT(shared_lease(db, "t_rel", T_NOW, 30), 1);
+    /* Another node's lease is not this node's to give up. */
+    CHECK_INT(db_exec(db, "INSERT INTO shared_leases (name, node, expires) VALUES ('t_rel_b', 'node-b', ?1)", "l",
+                      T_NOW + 30), DB_OK);
+    CHECK_INT(shared_lease_release(db, "t_rel_b"), 0);
+    CHECK_INT(db_int(db, -1, "SELECT count(*) FROM shared_leases WHERE name = 't_rel_b'", NULL), 1);
+    /* A clean stop: released, and node-b takes it before it would lapse. */
+    CHECK_INT(shared_lease_release(db, "t_rel"), 1);
+    CHECK_INT(db_exec(db, "INSERT INTO shared_leases (name, node, expires) VALUES ('t_rel', 'node-b', ?1) "
+                          "ON CONFLICT (name) DO UPDATE SET node = excluded.node, expires = excluded.expires "
+                          "WHERE shared_leases.expires <= ?2", "ll", T_NOW + 31, T_NOW + 1), DB_OK);
+    Arena *a = arena_new();
+    CHECK_STR(db_text(db, a, "SELECT node FROM shared_leases WHERE name = 't_rel'", NULL), "node-b");
+    arena_free(a);
+    CHECK_INT(shared_lease(db, "t_rel", T_NOW + 2, 30), 0);
+}
+
 TEST(codes_live_in_the_table_and_are_used_once)
 {
     char id[CAPTCHA_ID_SIZE], code[CAPTCHA_LEN + 1];
@@ -285,6 +304,7 @@ int main(void)
     RUN(sign_in_window_counts_and_starts_over);
     RUN(day_secret_is_shared_and_moves_forward);
     RUN(task_lease_has_one_holder);
+    RUN(a_released_lease_is_taken_at_once);
     RUN(codes_live_in_the_table_and_are_used_once);
     RUN(network_past_its_share_replaces_its_own);
     RUN(visitors_are_the_union_of_the_nodes);
