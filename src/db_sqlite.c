@@ -787,8 +787,8 @@ static int sq_fts_put(Db *d, const char *kind, int64_t id, const char *title, co
  * spelled out (a backend does not include the publishing model).
  * Documents are joined to their article for visibility and
  * category; their date is the issue date when known.  The score is
- * hd_bm25 (db_sqlite_rank.c: bm25 whose word weights stop counting at
- * RANK_DF_CAP entries), weights: folded title 10, folded body 1 (the match is limited to those two columns by
+ * hd_bm25 (db_sqlite_rank.c: bm25 that counts a word's entries up to
+ * RANK_DF_CAP and estimates past it), weights: folded title 10, folded body 1 (the match is limited to those two columns by
  * the expression itself).  Kind and id come from the rowid (ref * 4 +
  * code): reading the unindexed kind/ref columns would load each matching
  * entry's whole stored text from the FTS5 content table, which made common
@@ -817,6 +817,12 @@ static int sq_fts_put(Db *d, const char *kind, int64_t id, const char *title, co
  * with 250.  The price: a broad query's best match older than its 250
  * newest hits is listed by date, not first. */
 #define FTS_POOL 250
+/* The highest rowid the index can hold now (fts_rowid: id * 4 + kind), for
+ * hd_bm25's estimate of how many entries hold a common word; two index
+ * look-ups, evaluated once per statement. */
+#define FTS_ROWID_MAX \
+    "(4 * max((SELECT coalesce(max(id), 0) FROM articles), " \
+    "(SELECT coalesce(max(id), 0) FROM attachments)) + 3)"
 #define FTS_SUB \
     "WITH RECURSIVE sub(id) AS (SELECT id FROM categories WHERE id = ?4" \
     " UNION SELECT k.id FROM categories k JOIN sub ON k.parent_id = sub.id) "
@@ -841,7 +847,7 @@ static int sq_fts_put(Db *d, const char *kind, int64_t id, const char *title, co
     FTS_SUB "SELECT isdoc, ref, art, ex, dt FROM (" \
     "SELECT " FTS_ISDOC " AS isdoc, " FTS_REF " AS ref, a.id AS art, " \
     exact " AS ex, " FTS_DATE " AS dt, search_index.rowid AS rid, " \
-    "hd_bm25(search_index, 0.0, 0.0, 10.0, 1.0, 0.0, 0.0) AS score" FTS_FROM ")" \
+    "hd_bm25(search_index, 0, " FTS_ROWID_MAX ", 0.0, 0.0, 10.0, 1.0, 0.0, 0.0) AS score" FTS_FROM ")" \
     " ORDER BY ex DESC, score, dt DESC, rid DESC LIMIT ?7 OFFSET ?8"
 /* Hits older than the pool: newest first, streamed without ranking. */
 #define FTS_SELECT_OLD(exact) \

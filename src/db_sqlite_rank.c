@@ -6,17 +6,21 @@
  * entries holding the phrase, by walking the phrase's whole entry list once
  * per query.  For the words every council article contains ("hội đồng",
  * "nhân dân", "giám sát") n is close to N, so at 1 000 000 articles that
- * walk alone is millions of steps per query, whatever the ranking pool
- * (db_sqlite.c) limits.  hd_bm25 stops counting at RANK_DF_CAP entries:
- * a phrase in more entries than that weighs as if it were in exactly
- * that many.  Below the cap the score is bm25()'s to the last bit (same
- * k1 = 1.2, b = 0.75, column weights, IDF floor of 1e-6), so small and
- * middle-sized sites rank exactly as before; above it, the most common
- * words weigh a little more against the rare ones than bm25() would give
- * them.  The measured effect on the top ten is in docs/PERFORMANCE.md
- * (make bench-search).
+ * walk alone is millions of steps per query (about 8 ms per 20 000
+ * entries here), whatever the ranking pool (db_sqlite.c) limits.
+ * hd_bm25 walks at most RANK_DF_CAP entries of a phrase.  When the list
+ * is longer, n is estimated from how far into the table the walk got:
+ * entries are spread over the rowids [lo, hi] the caller gives (the
+ * table's ids), so if the RANK_DF_CAP-th entry has rowid r, the phrase
+ * holds about RANK_DF_CAP * (hi - lo + 1) / (r - lo + 1) of them.  Below
+ * the cap the score is bm25()'s to the last bit (same k1 = 1.2, b = 0.75,
+ * column weights, IDF floor of 1e-6; unit_search checks it), so small
+ * sites rank exactly as before; above it only the estimate differs, and
+ * an IDF is a logarithm, so a 10 % error in n moves it by about 0.1.  The
+ * measured effect on the ten best is in docs/PERFORMANCE.md (make
+ * bench-search).
  *
- * Use: hd_bm25(search_index, w0, w1, ...), a weight per column like
+ * Use: hd_bm25(table, lo, hi, w0, w1, ...), then a weight per column like
  * bm25(); lower (more negative) is better. */
 #include "db_sqlite_rank.h"
 
@@ -45,7 +49,8 @@ struct FtsExt {
     void *phrase_size;
     int (*inst_count)(FtsCtx *, int *n);
     int (*inst)(FtsCtx *, int i, int *phrase, int *col, int *off);
-    void *rowid, *column_text;
+    sqlite3_int64 (*rowid)(FtsCtx *);
+    void *column_text;
     int (*column_size)(FtsCtx *, int col, int *tokens);
     int (*query_phrase)(FtsCtx *, int phrase, void *arg, int (*cb)(const FtsExt *, FtsCtx *, void *));
     int (*set_auxdata)(FtsCtx *, void *data, void (*destroy)(void *));
@@ -69,16 +74,21 @@ typedef struct RankData {
     double idf[];    /* per phrase */
 } RankData;
 
+typedef struct PhraseCount {
+    int64_t hits;
+    sqlite3_int64 last;   /* rowid of the RANK_DF_CAP-th entry */
+} PhraseCount;
+
 static int count_cb(const FtsExt *api, FtsCtx *ctx, void *arg)
 {
-    (void)api;
-    (void)ctx;
-    int64_t *n = arg;
-    return ++*n >= RANK_DF_CAP ? SQLITE_DONE : SQLITE_OK;
+    PhraseCount *c = arg;
+    if (++c->hits < RANK_DF_CAP) return SQLITE_OK;
+    c->last = api->rowid(ctx);
+    return SQLITE_DONE;
 }
 
 /* Per statement: N, the mean entry length, each phrase's IDF. */
-static RankData *rank_data(const FtsExt *api, FtsCtx *ctx, int *rc)
+static RankData *rank_data(const FtsExt *api, FtsCtx *ctx, sqlite3_int64 lo, sqlite3_int64 hi, int *rc)
 {
     RankData *d = api->get_auxdata(ctx, 0);
     if (d) return d;
@@ -95,8 +105,13 @@ static RankData *rank_data(const FtsExt *api, FtsCtx *ctx, int *rc)
     if (*rc == SQLITE_OK) *rc = api->column_total_size(ctx, -1, &tokens);
     d->avgdl = rows > 0 ? (double)tokens / (double)rows : 1.0;
     for (int i = 0; *rc == SQLITE_OK && i < np; i++) {
-        int64_t hits = 0;
-        *rc = api->query_phrase(ctx, i, &hits, count_cb);
+        PhraseCount c = {0, 0};
+        *rc = api->query_phrase(ctx, i, &c, count_cb);
+        double hits = (double)c.hits;
+        if (c.hits >= RANK_DF_CAP && hi > lo && c.last >= lo) {
+            hits = (double)RANK_DF_CAP * (double)(hi - lo + 1) / (double)(c.last - lo + 1);
+            if (hits > (double)rows) hits = (double)rows;
+        }
         double idf = log((rows - hits + 0.5) / (hits + 0.5));
         d->idf[i] = idf <= 0.0 ? 1e-6 : idf;
     }
@@ -116,7 +131,13 @@ static void hd_bm25(const FtsExt *api, FtsCtx *ctx, sqlite3_context *out, int nv
         sqlite3_result_error(out, "hd_bm25: FTS5 extension interface older than version 2", -1);
         return;
     }
-    RankData *d = rank_data(api, ctx, &rc);
+    if (nval < 2) {
+        sqlite3_result_error(out, "hd_bm25: the table's lowest and highest rowid come first", -1);
+        return;
+    }
+    RankData *d = rank_data(api, ctx, sqlite3_value_int64(val[0]), sqlite3_value_int64(val[1]), &rc);
+    nval -= 2;
+    val += 2;
     if (!d) {
         sqlite3_result_error_code(out, rc);
         return;

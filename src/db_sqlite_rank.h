@@ -4,9 +4,9 @@
 #define HD_DB_SQLITE_RANK_H
 #include <sqlite3.h>
 
-/* How many entries of one search term are counted for its weight: a term
- * in more entries counts as in this many (db_sqlite_rank.c says why). */
-#define RANK_DF_CAP 20000
+/* How many entries of one search phrase are counted for its weight; past
+ * this many the number is estimated (db_sqlite_rank.c says how and why). */
+#define RANK_DF_CAP 2000
 
 /* Register hd_bm25 on connection h; SQLITE_OK or an SQLite error code. */
 int rank_register(sqlite3 *h);
