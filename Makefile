@@ -95,7 +95,10 @@ test-pg: $(B)/hoidong $(B)/hoidong-test $(UNIT) $(HTTPT)
 test-asan:
 	@$(MAKE) --no-print-directory B=build/asan SAN=1 test-fast
 
+# nginx: the several-nodes check of test-pg (scripts/cluster.sh --check)
+# puts the two nodes behind it; without it that check is only skipped.
 test: deps
+	@scripts/install-deps.sh nginx-light
 	@$(MAKE) --no-print-directory build/hoidong build/hoidong-test
 	@scripts/test-all.sh
 

@@ -180,6 +180,26 @@ static void rank_effect(Db *db, int64_t now, const int64_t *cat_ids, int sample)
            queries ? t_hd / queries : 0.0);
 }
 
+/* The NSLOW slowest searches of a run, slowest first, for the report. */
+#define NSLOW 6
+typedef struct Slow {
+    char text[160];
+    double ms;
+    int64_t total;
+} Slow;
+
+static void slowest_note(Slow *slow, BenchQuery q, double ms, int64_t total)
+{
+    int k = NSLOW;
+    while (k > 0 && slow[k - 1].ms < ms) k--;
+    if (k >= NSLOW) return;
+    memmove(&slow[k + 1], &slow[k], (size_t)(NSLOW - 1 - k) * sizeof *slow);
+    snprintf(slow[k].text, sizeof slow[k].text, "%s%s%s", q.text,
+             q.opt.category_id || q.opt.from ? " [filters]" : "", q.opt.kind ? " [kind]" : "");
+    slow[k].ms = ms;
+    slow[k].total = total;
+}
+
 /* ------------------------------------------------------------ one size */
 
 typedef struct SizeResult {
@@ -263,6 +283,7 @@ static int run_size(const char *dir, int n, int nq, SizeResult *out)
     double *ts = calloc((size_t)nq, sizeof *ts), *tl = calloc((size_t)nq, sizeof *tl),
            *tc = calloc((size_t)nq, sizeof *tc), *tx = calloc((size_t)nq, sizeof *tx);
     int with_hits = 0, errors = 0, nl = 0;
+    Slow slow[NSLOW] = {{{0}, 0, 0}};
     int64_t total_hits = 0;
     /* Warm-up (caches, statement preparation), then the measured run. */
     for (int pass = 0; pass < 2; pass++) {
@@ -296,6 +317,7 @@ static int run_size(const char *dir, int n, int nq, SizeResult *out)
             }
             double s4 = now_ms();
             if (pass == 1) {
+                slowest_note(slow, q, s1 - s0, ok ? res.total : -1);
                 ts[i] = s1 - s0;
                 tc[i] = s3 - s2;
                 tx[i] = s4 - s3;
@@ -348,6 +370,9 @@ static int run_size(const char *dir, int n, int nq, SizeResult *out)
            l_p99 > 0 ? s_p99 / l_p99 : 0.0);
     printf("ratio search / count(*): median %.1f, p99 %.1f\n", c_med > 0 ? s_med / c_med : 0.0,
            c_p99 > 0 ? s_p99 / c_p99 : 0.0);
+    printf("slowest queries:\n");
+    for (int k = 0; k < NSLOW && slow[k].ms > 0; k++)
+        printf("  %8.1f ms  %6lld matches  %s\n", slow[k].ms, (long long)slow[k].total, slow[k].text);
     rank_effect(db, now, cat_ids, n > 100000 ? 40 : 100);
     fflush(stdout);
     free(ts);
