@@ -186,6 +186,20 @@ TEST(test_parse_basic)
     /* A one-letter last word is not a prefix (it would match half the index). */
     CHECK_INT(search_parse(a, "đ", &q, &err), 0);
     CHECK_STR(q.match, "{title body} : (\"d\")");
+    /* A complete word of five letters or more is no prefix (it cannot
+     * start a longer syllable, and the index keeps prefixes up to 4
+     * letters); a word that may go on still is. */
+    CHECK_INT(search_parse(a, "cải cách hành chính", &q, &err), 0);
+    CHECK_STR(q.match, "{title body} : (\"cai\" AND \"cach\" AND \"hanh\" AND \"chinh\")");
+    CHECK_INT(q.prefix, 0);
+    CHECK_INT(search_parse(a, "xa doai phuong", &q, &err), 0);
+    CHECK_INT(q.prefix, 0);
+    static const char *still[] = {"nghie", "phuon", "chuyen", "thanh pho ha noi", "bang", "giao duc pho thon", NULL};
+    for (int i = 0; still[i]; i++) {
+        CHECK_INT(search_parse(a, still[i], &q, &err), 0);
+        if (!q.prefix) fprintf(stderr, "  \"%s\" should end in a prefix\n", still[i]);
+        CHECK_INT(q.prefix, 1);
+    }
     arena_free(a);
 }
 
