@@ -120,6 +120,83 @@ static int article_index(Db *db, Arena *a, int64_t id, const char *title, const 
     return db_fts_put(db, "article", id, title, arena_printf(a, "%s\n\n%s", summary, body));
 }
 
+/* A listed document's searchable text: its number and file name. */
+static int document_index(Db *db, Arena *a, int64_t id, const char *title, const char *fname,
+                          const char *num)
+{
+    return db_fts_put(db, "document", id, *title ? title : fname, arena_printf(a, "%s %s", num, fname));
+}
+
+#define REINDEX_CHUNK 500
+
+/* Re-put one chunk of articles (docs = 0) or documents after id *last;
+ * returns the rows done (0 at the end) or -1. */
+static int reindex_chunk(Db *db, int docs, int64_t *last)
+{
+    Stmt *st = db_prepare(db, docs ? "SELECT id, COALESCE(title, ''), filename, doc_number FROM attachments "
+                                     "WHERE id > ?1 AND doc_number IS NOT NULL AND doc_number <> '' "
+                                     "ORDER BY id LIMIT ?2"
+                                   : "SELECT id, title, COALESCE(summary, ''), COALESCE(body, '') FROM articles "
+                                     "WHERE id > ?1 ORDER BY id LIMIT ?2");
+    if (!st) return -1;
+    db_bindf(st, "li", *last, REINDEX_CHUNK);
+    Arena *a = arena_new();
+    int64_t ids[REINDEX_CHUNK];
+    const char *c1[REINDEX_CHUNK], *c2[REINDEX_CHUNK], *c3[REINDEX_CHUNK];
+    int n = 0, rc;
+    while ((rc = db_step(st)) == DB_ROW && n < REINDEX_CHUNK) {
+        ids[n] = db_col_int(st, 0);
+        c1[n] = arena_strdup(a, db_col_text(st, 1));
+        c2[n] = arena_strdup(a, db_col_text(st, 2));
+        c3[n] = arena_strdup(a, db_col_text(st, 3));
+        n++;
+    }
+    db_done(st);
+    int ok = rc == DB_DONE || rc == DB_ROW;
+    if (ok && n > 0) {
+        ok = db_begin(db) == DB_OK;
+        for (int i = 0; ok && i < n; i++)
+            ok = (docs ? document_index(db, a, ids[i], c1[i], c2[i], c3[i])
+                       : article_index(db, a, ids[i], c1[i], c2[i], c3[i])) == DB_OK;
+        if (ok) ok = db_commit(db) == DB_OK;
+        else db_rollback(db);
+        if (ok) *last = ids[n - 1];
+    }
+    arena_free(a);
+    return ok ? n : -1;
+}
+
+int content_search_upgrade(Db *db)
+{
+    Arena *a = arena_new();
+    const char *fmt = db_text(db, a, "SELECT value FROM settings WHERE key = 'search_index_format'", NULL);
+    int current = fmt && strcmp(fmt, SEARCH_INDEX_FORMAT) == 0;
+    arena_free(a);
+    if (current) return 0;
+    int64_t total = db_int(db, 0, "SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM attachments "
+                                  "WHERE doc_number IS NOT NULL AND doc_number <> '')", NULL);
+    if (total > 0) log_info("search: rebuilding the index in format %s for %lld entries", SEARCH_INDEX_FORMAT,
+                            (long long)total);
+    int64_t done = 0;
+    for (int docs = 0; docs < 2; docs++) {
+        int64_t last = 0;
+        int n;
+        while ((n = reindex_chunk(db, docs, &last)) > 0) done += n;
+        if (n < 0) {
+            log_error("search: the index rebuild stopped after %lld of %lld entries: %s; it starts again at the "
+                      "next start", (long long)done, (long long)total, db_errmsg(db));
+            return -1;
+        }
+    }
+    if (db_exec(db, "INSERT INTO settings (key, value) VALUES ('search_index_format', ?1) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value", "t", SEARCH_INDEX_FORMAT) != DB_OK) {
+        log_error("search: cannot record the index format: %s", db_errmsg(db));
+        return -1;
+    }
+    if (total > 0) log_info("search: index rebuilt, %lld entries", (long long)done);
+    return 0;
+}
+
 int article_save(Db *db, Arena *a, const ArticleInput *in, int64_t user_id, const char *username,
                  int64_t now, int64_t *out_id, const char **err)
 {
@@ -430,9 +507,7 @@ int64_t attachment_add(Db *db, Arena *a, int64_t article_id, int64_t file_id, co
     int64_t id = db_last_id(db);
     /* Attachments with a document number are listed documents (Văn bản):
      * index them for search under their own kind. */
-    if (*num && db_fts_put(db, "document", id, *t ? t : fname,
-                           arena_printf(a, "%s %s", num, fname)) != 0)
-        goto dberr;
+    if (*num && document_index(db, a, id, t, fname, num) != 0) goto dberr;
     if (db_commit(db) != DB_OK) goto dberr;
     return id;
 dberr:

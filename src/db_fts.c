@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <unistd.h>
 #include "arena.h"
+#include "buf.h"
 #include "db.h"
 #include "db_backend.h"
 #include "vn.h"
@@ -17,8 +18,17 @@ int db_fts_put(Db *db, const char *kind, int64_t id, const char *title, const ch
     if (!title) title = "";
     if (!body) body = "";
     Arena *a = arena_new();
-    const char *ft = vn_fold_a(a, title);
-    const char *fb = vn_fold_a(a, body);
+    /* The folded text, then one index word per code in it (vn.h
+     * vn_code_words: "23/2024/NQ-HĐND" is also found as one word). */
+    Buf ftb, fbb;
+    buf_init(&ftb, a);
+    buf_init(&fbb, a);
+    vn_fold(&ftb, title);
+    vn_code_words(&ftb, a, title);
+    vn_fold(&fbb, body);
+    vn_code_words(&fbb, a, body);
+    const char *ft = buf_str(&ftb);
+    const char *fb = buf_str(&fbb);
     int own = !db_in_transaction(db);
     int rc = own ? db_begin(db) : DB_OK;
     if (rc == DB_OK)

@@ -49,36 +49,6 @@ static size_t next_cp(const char *s, size_t n, int32_t *cp)
     return (size_t)k;
 }
 
-/* A character that belongs to a word: FTS5 unicode61's default classes
- * (L*, N*, Co) plus combining marks, so a mark never splits a word here. */
-static int is_word_cp(int32_t cp)
-{
-    if (cp < 0) return 0;
-    if (cp < 0x80)
-        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
-    switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO: case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_CO:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-static int is_space_cp(int32_t cp)
-{
-    if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') return 1;
-    return cp >= 0x80 && utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;
-}
-
-/* ASCII double quote and the typographic pair Vietnamese keyboards produce. */
-static int is_quote_cp(int32_t cp)
-{
-    return cp == '"' || cp == 0x201C || cp == 0x201D;
-}
-
 /* ----------------------------------------------------------- parser */
 
 typedef struct Tok {
@@ -227,13 +197,13 @@ int search_parse(Arena *a, const char *q, SearchQuery *out, const char **err)
     while (i < n) {
         int32_t cp;
         size_t k = next_cp(c + i, n - i, &cp);
-        if (is_quote_cp(cp)) {
+        if (vn_is_quote_cp(cp)) {
             flush_group(p, i);
             p->quoted = !p->quoted;
-        } else if (is_space_cp(cp)) {
+        } else if (vn_is_space_cp(cp)) {
             if (p->quoted) flush_token(p, i);
             else flush_group(p, i);
-        } else if (is_word_cp(cp)) {
+        } else if (vn_is_word_cp(cp)) {
             if (p->tok_start < 0) p->tok_start = (long)i;
         } else {
             flush_token(p, i);            /* punctuation: a word ends, the phrase goes on */
@@ -261,6 +231,19 @@ int search_parse(Arena *a, const char *q, SearchQuery *out, const char **err)
         const Group *gr = &p->grp[g];
         int pre = out->prefix && g == p->ngrp - 1;
         if (g) buf_puts(&m, " AND ");   /* explicit: FTS5 has no implicit AND before "(" */
+        /* A code (23/2024/NQ-HĐND) is one index word (vn.h vn_code_words,
+         * added by db_fts_put), and has no exact tier: its diacritics (Đ)
+         * tell nothing apart. */
+        const char *code = NULL;
+        if (!gr->quoted) {
+            const char *w[SEARCH_MAX_WORDS];
+            for (int t = 0; t < gr->n; t++) w[t] = p->tok[gr->first + t].fold;
+            code = vn_code_word(a, w, gr->n);
+        }
+        if (code) {
+            buf_printf(&m, "\"%s\"", code);
+            continue;
+        }
         put_group(&m, p, gr, 0, pre);
         int marks = 0;
         for (int t = 0; t < gr->n; t++) marks |= p->tok[gr->first + t].has_marks;
@@ -317,14 +300,14 @@ void search_highlight(Buf *out, const char *text, const SearchQuery *q, size_t m
     for (size_t i = 0; i < n;) {
         int32_t cp;
         size_t k = next_cp(text + i, n - i, &cp);
-        if (!is_word_cp(cp)) {
+        if (!vn_is_word_cp(cp)) {
             i += k;
             continue;
         }
         size_t s = i;
         while (i < n) {
             k = next_cp(text + i, n - i, &cp);
-            if (!is_word_cp(cp)) break;
+            if (!vn_is_word_cp(cp)) break;
             i += k;
         }
         if (ns == cap) {

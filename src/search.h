@@ -39,8 +39,9 @@ typedef struct SearchQuery {
 /* Parse user text q (any bytes; NULL = empty) into *out, allocating in a.
  * Grammar: words separated by spaces; "double quotes" (also “ ”) make a
  * phrase (an unclosed quote runs to the end); a word with inner
- * punctuation such as 15-ĐA/TU or 23/2024/NQ-HĐND is a phrase of its
- * parts; the last bare word of two or more letters is also a prefix.  Every
+ * punctuation is a phrase of its parts, except a code with a digit such
+ * as 15-ĐA/TU or 23/2024/NQ-HĐND, which is one index word (vn.h
+ * vn_code_word); the last bare word of two or more letters is also a prefix.  Every
  * other character separates words.  A pure function of its input.
  * Returns 0, or -1 with *err one of SEARCH_ERR_* (static Vietnamese text)
  * for an empty query, one over SEARCH_MAX_CHARS / SEARCH_MAX_WORDS, or

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "config.h"
 #include "captcha.h"
+#include "content.h"
 #include "db.h"
 #include "engage.h"
 #include "http_server.h"
@@ -136,6 +137,11 @@ int server_run(char *err, size_t errlen)
     Db *db = db_open(cfg.db_path, 1, err, errlen);
     if (!db) return -1;
     shared_enable(db_has_notify(db));   /* PostgreSQL: other nodes may share the database */
+    if (content_search_upgrade(db) != 0) {
+        db_close(db);
+        snprintf(err, errlen, "cannot rebuild the search index in %s (see the log above)", cfg.db_path);
+        return -1;
+    }
     if (engage_start(db) != 0) {
         db_close(db);
         snprintf(err, errlen, "cannot initialise the visitor secret in %s", cfg.db_path);

@@ -664,3 +664,126 @@ int vn_day_number(int64_t t)
     VnTime v = vn_split(t);
     return (int)(v.year * 10000 + v.mon * 100 + v.day);
 }
+
+/* ---- search characters and codes (vn.h) ---- */
+
+int vn_is_word_cp(int32_t cp)
+{
+    if (cp < 0) return 0;
+    if (cp < 0x80)
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO: case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_CO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int vn_is_space_cp(int32_t cp)
+{
+    if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r') return 1;
+    return cp >= 0x80 && utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;
+}
+
+/* ASCII double quote and the typographic pair Vietnamese keyboards produce. */
+int vn_is_quote_cp(int32_t cp)
+{
+    return cp == '"' || cp == 0x201C || cp == 0x201D;
+}
+
+#define CODE_MAX_WORDS 12
+#define CODE_MAX_WORD_BYTES 26
+
+/* "dn", then each word after a letter giving its length (a = 1 byte ...
+ * z = 26): prefix-free, so 1/12 and 11/2 make different words, and made
+ * of letters and digits only, so FTS5 and PostgreSQL keep it whole. */
+const char *vn_code_word(Arena *a, const char *const *w, int n)
+{
+    if (n < 2 || n > CODE_MAX_WORDS) return NULL;
+    int digit = 0;
+    size_t total = 3;
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(w[i]);
+        if (len == 0 || len > CODE_MAX_WORD_BYTES) return NULL;
+        for (const char *c = w[i]; *c; c++) digit |= *c >= '0' && *c <= '9';
+        total += len + 1;
+    }
+    if (!digit) return NULL;
+    char *out = arena_alloc(a, total), *o = out;
+    *o++ = 'd';
+    *o++ = 'n';
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(w[i]);
+        *o++ = (char)('a' + len - 1);
+        memcpy(o, w[i], len);
+        o += len;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Runs between spaces and quotes, split into words exactly as
+ * search_parse splits an unquoted group (search.c).  A run with other
+ * punctuation than / - . inside ("7/KH-HĐND,ngày", "(15-ĐA/TU)") also
+ * gives the code of each piece between those marks, so the number is
+ * found however the text around it is glued to it. */
+static void put_code(Buf *out, Arena *a, const char *const *w, int n)
+{
+    const char *word = vn_code_word(a, w, n);
+    if (word) {
+        buf_putc(out, ' ');
+        buf_puts(out, word);
+    }
+}
+
+void vn_code_words(Buf *out, Arena *a, const char *text)
+{
+    if (!text) return;
+    size_t n = strlen(text), i = 0;
+    const char *w[CODE_MAX_WORDS];
+    int nw = 0, over = 0, piece = 0, pieces = 0;
+    long start = -1;
+    for (;;) {
+        int32_t cp = -1;
+        size_t k = 1;
+        if (i < n) {
+            utf8proc_int32_t c;
+            utf8proc_ssize_t r = utf8proc_iterate((const utf8proc_uint8_t *)text + i, (utf8proc_ssize_t)(n - i), &c);
+            if (r > 0) cp = c, k = (size_t)r;
+        }
+        int end_run = i >= n || vn_is_space_cp(cp) || vn_is_quote_cp(cp);
+        if (i >= n || !vn_is_word_cp(cp)) {
+            if (start >= 0) {   /* a word ends */
+                if (nw < CODE_MAX_WORDS) {
+                    char *f = vn_fold_a(a, arena_strndup(a, text + start, i - (size_t)start));
+                    if (f && *f) w[nw++] = f;
+                } else {
+                    over = 1;
+                }
+                start = -1;
+            }
+            /* A mark that is not part of a number ends a piece. */
+            if (!end_run && cp != '/' && cp != '-' && cp != '.' && nw > piece) {
+                if (!over) put_code(out, a, w + piece, nw - piece);
+                piece = nw;
+                pieces++;
+            }
+        } else if (start < 0) {
+            start = (long)i;
+        }
+        if (end_run) {
+            if (!over) {
+                if (pieces && nw > piece) put_code(out, a, w + piece, nw - piece);
+                if (!(pieces == 1 && piece == nw)) put_code(out, a, w, nw);   /* else the one piece was all */
+            }
+            nw = piece = pieces = 0;
+            over = 0;
+        }
+        if (i >= n) break;
+        i += k;
+    }
+}

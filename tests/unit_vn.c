@@ -354,6 +354,29 @@ TEST(test_parse)
     CHECK_INT(bad_rt, 0);
 }
 
+/* Codes (vn_code_word / vn_code_words): one index word per document
+ * number, different for different numbers, none without a digit. */
+static void test_codes(void)
+{
+    Arena *a = arena_new();
+    const char *w1[] = {"1", "12"}, *w2[] = {"11", "2"}, *w3[] = {"hoi", "dong"};
+    const char *c1 = vn_code_word(a, w1, 2), *c2 = vn_code_word(a, w2, 2);
+    CHECK_STR(c1, "dna1b12");
+    CHECK_STR(c2, "dnb11a2");
+    CHECK(vn_code_word(a, w3, 2) == NULL);
+    CHECK(vn_code_word(a, w1, 1) == NULL);
+    const char *longw[] = {"1", "abcdefghijklmnopqrstuvwxyz0"};   /* 27 bytes */
+    CHECK(vn_code_word(a, longw, 2) == NULL);
+    Buf b;
+    buf_init(&b, a);
+    vn_code_words(&b, a, "Nghị quyết số 23/2024/NQ-HĐND, “15-ĐA/TU” và hội-đồng ngày 12/5/2022.");
+    CHECK_STR(buf_str(&b), " dnb23d2024bnqdhdnd dnb15bdabtu dnb12a5d2022");
+    buf_init(&b, a);
+    vn_code_words(&b, a, "số 7/KH-HĐND,ngày");
+    CHECK_STR(buf_str(&b), " dna7bkhdhdnd dna7bkhdhdnddngay");
+    arena_free(a);
+}
+
 int main(void)
 {
     t_prog = "unit_vn";
@@ -366,6 +389,7 @@ int main(void)
     RUN(test_numbers);
     RUN(test_dates);
     RUN(test_parse);
+    RUN(test_codes);
     arena_free(A);
     return t_done();
 }
