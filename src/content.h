@@ -90,6 +90,7 @@ int attachment_delete(Db *db, int64_t id, int64_t user_id, const char *username,
  * older format is rebuilt from the articles and documents, in chunks
  * (about 1 500 entries a second); the format is recorded in settings only
  * when the whole index is done, so an interrupted rebuild starts again.
+ * A new database records the format at creation (migration 16).
  * Called before the server accepts requests.  0, or -1 (logged). */
 #define SEARCH_INDEX_FORMAT "2"
 int content_search_upgrade(Db *db);

@@ -894,5 +894,11 @@ const char *const db_migrations[] = {
 "  node TEXT NOT NULL,\n"
 "  expires INTEGER NOT NULL\n"
 ");\n",
+/* 16: the search index's format (content.h SEARCH_INDEX_FORMAT).  A new
+ * database has no entries yet, so its index is of the current format from
+ * the start; one with articles keeps no record and is rebuilt once at the
+ * next start (content_search_upgrade). */
+"INSERT INTO settings (key, value) SELECT 'search_index_format', '2'\n"
+"  WHERE NOT EXISTS (SELECT 1 FROM articles) AND NOT EXISTS (SELECT 1 FROM attachments);\n",
 NULL
 };
