@@ -1110,24 +1110,6 @@ static int64_t fts_rid(const char *kind, int64_t ref)
     return ref * 4 + code;
 }
 
-/* The rule of search.c's is_word_cp (FTS5 unicode61's token characters
- * plus combining marks). */
-static int is_word_cp(int32_t cp)
-{
-    if (cp < 0) return 0;
-    if (cp < 0x80)
-        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
-    switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO: case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_CO:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 /* PostgreSQL ignores words longer than this (with a notice). */
 #define PG_MAX_WORD 2046
 
@@ -1145,7 +1127,7 @@ static void put_words(Buf *b, const char *s)
             k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
             if (k <= 0) { cp = -1; k = 1; }
         }
-        int w = i < n && is_word_cp(cp);
+        int w = i < n && vn_is_word_cp(cp);
         if (w && !in_word) { start = i; in_word = 1; }
         if (!w && in_word) {
             if (i - start <= PG_MAX_WORD) {
