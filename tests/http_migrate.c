@@ -339,7 +339,8 @@ TEST(test_interrupt_rolls_back)
     Db *d = db_open(url, 0, NULL, 0);
     CHECK(d != NULL);
     if (d) {
-        CHECK_INT(db_int(d, -1, "SELECT count(*) FROM settings", NULL), 0);
+        /* Only the row a fresh migration writes (16: the index format). */
+        CHECK_INT(db_int(d, -1, "SELECT count(*) FROM settings WHERE key <> 'search_index_format'", NULL), 0);
         CHECK_INT(db_int(d, -1, "SELECT count(*) FROM councils", NULL), 0);
         db_close(d);
     }

@@ -297,7 +297,7 @@ TEST(test_failed_load_writes_nothing)
     CHECK_INT(count("SELECT COUNT(*) FROM articles"), 0);
     CHECK_INT(count("SELECT COUNT(*) FROM categories"), 0);
     CHECK_INT(count("SELECT COUNT(*) FROM councils"), 0);
-    CHECK_INT(count("SELECT COUNT(*) FROM settings"), 0);
+    CHECK_INT(count("SELECT COUNT(*) FROM settings WHERE key <> 'search_index_format'"), 0);   /* migration 16's row */
     /* and a later good load works */
     CHECK_INT(demo_load(db, files_dir, at("2026-11-27 12:00"), err, sizeof err), 0);
     CHECK(count("SELECT COUNT(*) FROM articles") >= 31);
