@@ -698,9 +698,13 @@ int vn_is_quote_cp(int32_t cp)
 #define CODE_MAX_WORDS 12
 #define CODE_MAX_WORD_BYTES 26
 
-/* "dn", then each word after a letter giving its length (a = 1 byte ...
+/* "00", then each word after a letter giving its length (a = 1 byte ...
  * z = 26): prefix-free, so 1/12 and 11/2 make different words, and made
- * of letters and digits only, so FTS5 and PostgreSQL keep it whole. */
+ * of letters and digits only, so FTS5 and PostgreSQL keep it whole.  It
+ * starts with digits so that no typed prefix reaches it: search_parse
+ * matches a number whole, never as a prefix, and "00b" is typed by
+ * nobody, whereas a letter start such as "dn" would have made the query
+ * "dn" (doanh nghiệp) match every entry with a document number. */
 const char *vn_code_word(Arena *a, const char *const *w, int n)
 {
     if (n < 2 || n > CODE_MAX_WORDS) return NULL;
@@ -714,8 +718,8 @@ const char *vn_code_word(Arena *a, const char *const *w, int n)
     }
     if (!digit) return NULL;
     char *out = arena_alloc(a, total), *o = out;
-    *o++ = 'd';
-    *o++ = 'n';
+    *o++ = '0';
+    *o++ = '0';
     for (int i = 0; i < n; i++) {
         size_t len = strlen(w[i]);
         *o++ = (char)('a' + len - 1);

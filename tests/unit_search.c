@@ -174,10 +174,10 @@ TEST(test_parse_basic)
     /* Document numbers: one index word of their parts (vn_code_word),
      * never a prefix, no exact tier; without a digit, a phrase. */
     CHECK_INT(search_parse(a, "15-ĐA/TU", &q, &err), 0);
-    CHECK_STR(q.match, "{title body} : (\"dnb15bdabtu\")");
+    CHECK_STR(q.match, "{title body} : (\"00b15bdabtu\")");
     CHECK(q.exact == NULL);
     CHECK_INT(search_parse(a, "23/2024/NQ-HĐND", &q, &err), 0);
-    CHECK_STR(q.match, "{title body} : (\"dnb23d2024bnqdhdnd\")");
+    CHECK_STR(q.match, "{title body} : (\"00b23d2024bnqdhdnd\")");
     CHECK_INT(search_parse(a, "nghị quyết 23/2024/NQ-HĐND", &q, &err), 0);
     CHECK_STR(q.exact, "{title_orig body_orig} : (\"nghị\" AND \"quyết\")");
     CHECK_INT(search_parse(a, "hội-đồng", &q, &err), 0);
@@ -417,6 +417,10 @@ TEST(test_doc_numbers)
         CHECK(rank_of(r, a_scatter, 0) < 0);
         CHECK(rank_of(r, near, 0) < 0);   /* other number, or the parts apart */
     }
+    /* No typed word reaches the code words as a prefix ("dn", doanh
+     * nghiệp, must not find every entry with a document number). */
+    CHECK(rank_of(run(a, "dn", NULL), a_num, 0) < 0);
+    CHECK(rank_of(run(a, "ho tro dn", NULL), glued, 0) < 0);
     /* A document (attachment with a number) is found as a document. */
     int64_t f = store_put_mem(db, a, files_dir, pdf_bytes, sizeof pdf_bytes - 1, 1 << 20, &err);
     CHECK(f > 0);
