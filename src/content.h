@@ -88,7 +88,7 @@ int attachment_delete(Db *db, int64_t id, int64_t user_id, const char *username,
 /* The search index's format (db_fts_put): 2 since document numbers are
  * also indexed as one word each (vn.h vn_code_words).  An index of an
  * older format is rebuilt from the articles and documents, in chunks
- * (about 1 500 entries a second); the format is recorded in settings only
+ * (not timed; bench-search builds 645-1 525 entries a second); the format is recorded in settings only
  * when the whole index is done, so an interrupted rebuild starts again.
  * A new database records the format at creation (migration 16).
  * Called before the server accepts requests.  0, or -1 (logged). */
