@@ -312,6 +312,8 @@ int article_save(Db *db, Arena *a, const ArticleInput *in, int64_t user_id, cons
     if (rc != DB_DONE) goto dberr;
 
     if (article_index(db, a, id, title, summary, body) != 0) goto dberr;
+    /* Its documents' filter words hold its category and date. */
+    if (db_fts_retag_article(db, id) != DB_OK) goto dberr;
     const char *detail = revision == 1 ? arena_printf(a, "Tạo bài viết \"%s\"", title)
                                        : arena_printf(a, "Sửa bài viết \"%s\" (phiên bản %lld)",
                                                       title, (long long)revision);
@@ -355,6 +357,8 @@ int article_set_status(Db *db, int64_t id, const char *status, int64_t user_id,
         *err = "Không tìm thấy bài viết.";
         return -1;
     }
+    /* "Publish now" may have given it a date: the search filters read it. */
+    if (db_fts_retag_article(db, id) != DB_OK) goto dberr;
     if (audit(db, user_id, username, now, action, "article", id, what) != 0) goto dberr;
     if (db_commit(db) != DB_OK) goto dberr;
     return 0;

@@ -84,17 +84,18 @@ int64_t attachment_add(Db *db, Arena *a, int64_t article_id, int64_t file_id, co
 int attachment_delete(Db *db, int64_t id, int64_t user_id, const char *username, int64_t now,
                       int64_t *article_id, const char **err);
 
-/* Append to the audit log (who, what, when). detail is free text. */
 /* The search index's format (db_fts_put): 2 since document numbers are
- * also indexed as one word each (vn.h vn_code_words).  An index of an
+ * also indexed as one word each (vn.h vn_code_words), 3 since each entry
+ * carries its filter words (db_fts.c: kind, category, date).  An index of an
  * older format is rebuilt from the articles and documents, in chunks
  * (not timed; bench-search builds 645-1 525 entries a second); the format is recorded in settings only
  * when the whole index is done, so an interrupted rebuild starts again.
- * A new database records the format at creation (migration 16).
+ * A new database records the format at creation (migrations 16 and 17).
  * Called before the server accepts requests.  0, or -1 (logged). */
-#define SEARCH_INDEX_FORMAT "2"
+#define SEARCH_INDEX_FORMAT "3"
 int content_search_upgrade(Db *db);
 
+/* Append to the audit log (who, what, when). detail is free text. */
 int audit(Db *db, int64_t user_id, const char *username, int64_t now, const char *action,
           const char *object_type, int64_t object_id, const char *detail);
 /* The same for council work: the row also names the council and its unit

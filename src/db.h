@@ -95,10 +95,16 @@ int db_last_error(Db *db);
 void db_clear_error(Db *db);
 
 /* Full-text search (FTS5 on SQLite).  The index holds, per document (kind, id),
- * folded title and body (see vn_fold) plus the original text.
+ * folded title and body (see vn_fold) plus the original text, and the
+ * entry's filter words (kind, category, date), read from its articles /
+ * attachments row: write that row first.
  * kind: "article" / "document".  Replaces any existing entry. */
 int db_fts_put(Db *db, const char *kind, int64_t id, const char *title, const char *body);
 int db_fts_delete(Db *db, const char *kind, int64_t id);
+/* The article's category or date changed: refresh the filter words of its
+ * entry and of its documents' entries (db_fts_put does it for the entry it
+ * writes, not for the documents).  DB_OK or an error code (logged). */
+int db_fts_retag_article(Db *db, int64_t article_id);
 
 /* Search the index (added for search.c; backend-specific by nature).
  * match: the query over the folded columns, exact: the same words with

@@ -20,6 +20,7 @@
 #define HD_DB_BACKEND_H
 #include <stddef.h>
 #include <stdint.h>
+#include "arena.h"
 #include "db.h"
 
 typedef struct DbOps DbOps;
@@ -73,10 +74,15 @@ struct DbOps {
 
     int (*backup)(Db *db, const char *dest_path, char *err, size_t errlen);
     int (*check)(Db *db, char *msg, size_t msglen);
-    /* Full-text index; title/body arrive both original and folded. */
+    /* Full-text index; title/body arrive both original and folded, tags
+     * are the entry's filter words (db_fts.c: kind, category, date cells)
+     * for a backend that filters through its index (SQLite), else ignored. */
     int (*fts_put)(Db *db, const char *kind, int64_t id, const char *title, const char *body,
-                   const char *ftitle, const char *fbody);
+                   const char *ftitle, const char *fbody, const char *tags);
     int (*fts_delete)(Db *db, const char *kind, int64_t id);
+    /* Replace only the entry's tags (its article moved or got a date);
+     * NULL where fts_put ignores tags. */
+    int (*fts_retag)(Db *db, const char *kind, int64_t id, const char *tags);
     /* db_fts_search (db.h); may be NULL (then search answers an error). */
     int (*fts_search)(Db *db, const char *match, const char *exact, const DbFtsFilter *f,
                       DbFtsHit *hits, int64_t *total);
@@ -92,6 +98,13 @@ struct DbOps {
      * may be NULL (nothing to do, as on SQLite). */
     int (*reset_ids)(Db *db, const char *table);
 };
+
+/* db_fts.c: the part of an FTS5 expression that applies f's kind,
+ * category and date range through the tags column (see db_fts_put):
+ * "" when f has none of them, NULL on a database error (logged).  The
+ * caller still checks the filter exactly; this only lets the index skip
+ * the entries that cannot pass. */
+const char *db_fts_filter_match(Db *db, Arena *a, const DbFtsFilter *f);
 
 extern const DbOps db_sqlite_ops;
 extern const DbOps db_pg_ops;      /* db_pg.c: postgresql:// and postgres:// URLs */

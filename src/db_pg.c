@@ -1157,8 +1157,9 @@ static int pg_fts_delete(Db *d, const char *kind, int64_t id)
 
 /* Replace the entry: one upsert; ?8..?11 are the word lists. */
 static int pg_fts_put(Db *d, const char *kind, int64_t id, const char *title, const char *body,
-                      const char *ftitle, const char *fbody)
+                      const char *ftitle, const char *fbody, const char *tags)
 {
+    (void)tags;        /* the filters are plain conditions here; the planner joins them */
     int64_t rid = fts_rid(kind, id);
     if (rid < 0) return DB_ERROR;
     Arena *a = arena_new();

@@ -900,5 +900,9 @@ const char *const db_migrations[] = {
  * next start (content_search_upgrade). */
 "INSERT INTO settings (key, value) SELECT 'search_index_format', '2'\n"
 "  WHERE NOT EXISTS (SELECT 1 FROM articles) AND NOT EXISTS (SELECT 1 FROM attachments);\n",
+/* 17: format 3 (each entry carries its filter words, db_fts.c); again only
+ * an empty database is of it from the start. */
+"UPDATE settings SET value = '3' WHERE key = 'search_index_format'\n"
+"  AND NOT EXISTS (SELECT 1 FROM articles) AND NOT EXISTS (SELECT 1 FROM attachments);\n",
 NULL
 };

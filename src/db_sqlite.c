@@ -691,7 +691,7 @@ out:
  * copying the rows (10 000 articles: about 2 s). */
 #define FTS_CREATE(name) \
     "CREATE VIRTUAL TABLE " name " USING fts5(" \
-    "kind UNINDEXED, ref UNINDEXED, title, body, title_orig, body_orig, " \
+    "kind UNINDEXED, ref UNINDEXED, title, body, title_orig, body_orig, tags, " \
     "tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3 4')"
 #define FTS_KIND_CODE(k) "(CASE " k " WHEN 'article' THEN 0 WHEN 'document' THEN 1 ELSE 3 END)"
 
@@ -709,7 +709,8 @@ static int fts_layout_current(SqlDb *db)
     int res = -1;
     if (rc == SQLITE_ROW) {
         const char *t = (const char *)sqlite3_column_text(st, 0);
-        res = t && strstr(t, "remove_diacritics 0") != NULL && strstr(t, "prefix = '2 3 4'") != NULL;
+        res = t && strstr(t, "remove_diacritics 0") != NULL && strstr(t, "prefix = '2 3 4'") != NULL &&
+              strstr(t, "body_orig, tags,") != NULL;
     } else {
         log_fail(db, rc, "step", sql);
     }
@@ -734,15 +735,19 @@ static int sq_post_migrate(Db *d)
     } else if (!has) {
         rc = exec_plain(db, FTS_CREATE("search_index"));
     } else if (!cur) {
-        /* Old layout: copy every entry into the new table under its encoded rowid. */
+        /* Old layout: copy every entry into the new table under its encoded
+         * rowid, without tags; forgetting the index format makes
+         * content_search_upgrade re-put every entry, tags and all, before
+         * the server answers (a filtered search needs them). */
         rc = exec_plain(db,
             "DROP TABLE IF EXISTS search_index_new;"
             FTS_CREATE("search_index_new") ";"
-            "INSERT INTO search_index_new (rowid, kind, ref, title, body, title_orig, body_orig) "
+            "INSERT INTO search_index_new (rowid, kind, ref, title, body, title_orig, body_orig, tags) "
             "SELECT ref * 4 + " FTS_KIND_CODE("kind") ", kind, ref, title, body, title_orig, "
-            "body_orig FROM search_index;"
+            "body_orig, '' FROM search_index;"
             "DROP TABLE search_index;"
-            "ALTER TABLE search_index_new RENAME TO search_index;");
+            "ALTER TABLE search_index_new RENAME TO search_index;"
+            "DELETE FROM settings WHERE key = 'search_index_format';");
         if (rc == DB_OK) log_info("db: search index rebuilt in the current layout");
     }
     if (rc == DB_OK) rc = sq_commit(d);
@@ -769,15 +774,25 @@ static int sq_fts_delete(Db *d, const char *kind, int64_t id)
 }
 
 static int sq_fts_put(Db *d, const char *kind, int64_t id, const char *title, const char *body,
-                      const char *ftitle, const char *fbody)
+                      const char *ftitle, const char *fbody, const char *tags)
 {
     int64_t rowid = fts_rowid(kind, id);
     if (rowid < 0) return DB_ERROR;
     int rc = db_exec(d, "DELETE FROM search_index WHERE rowid = ?1", "l", rowid);
     if (rc != DB_OK) return rc;
-    return db_exec(d, "INSERT INTO search_index (rowid, kind, ref, title, body, title_orig, body_orig) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                   "ltltttt", rowid, kind, id, ftitle, fbody, title, body);
+    return db_exec(d, "INSERT INTO search_index (rowid, kind, ref, title, body, title_orig, body_orig, tags) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                   "ltlttttt", rowid, kind, id, ftitle, fbody, title, body, tags ? tags : "");
+}
+
+/* FTS5 rewrites the whole entry on an UPDATE; unchanged tags cost only the
+ * look-up of the stored ones. */
+static int sq_fts_retag(Db *d, const char *kind, int64_t id, const char *tags)
+{
+    int64_t rowid = fts_rowid(kind, id);
+    if (rowid < 0) return DB_ERROR;
+    return db_exec(d, "UPDATE search_index SET tags = ?2 WHERE rowid = ?1 AND tags IS NOT ?2", "lt", rowid,
+                   tags ? tags : "");
 }
 
 /* The search (db.h db_fts_search).  ?1 now, ?2 match, ?3 kind ('' = all),
@@ -847,7 +862,7 @@ static int sq_fts_put(Db *d, const char *kind, int64_t id, const char *title, co
     FTS_SUB "SELECT isdoc, ref, art, ex, dt FROM (" \
     "SELECT " FTS_ISDOC " AS isdoc, " FTS_REF " AS ref, a.id AS art, " \
     exact " AS ex, " FTS_DATE " AS dt, search_index.rowid AS rid, " \
-    "hd_bm25(search_index, 0, " FTS_ROWID_MAX ", 0.0, 0.0, 10.0, 1.0, 0.0, 0.0) AS score" FTS_FROM ")" \
+    "hd_bm25(search_index, 0, " FTS_ROWID_MAX ", 0.0, 0.0, 10.0, 1.0, 0.0, 0.0, 0.0) AS score" FTS_FROM ")" \
     " ORDER BY ex DESC, score, dt DESC, rid DESC LIMIT ?7 OFFSET ?8"
 /* Hits older than the pool: newest first, streamed without ranking. */
 #define FTS_SELECT_OLD(exact) \
@@ -903,12 +918,33 @@ static int fts_page(Db *d, const char *sql, const char *match, const char *exact
     return rc == DB_DONE ? 0 : -1;
 }
 
+static int fts_run(Db *d, const char *match, const char *exact, int with_exact, const DbFtsFilter *f,
+                   DbFtsHit *hits, int64_t *total);
+
 static int sq_fts_search(Db *d, const char *match, const char *exact, const DbFtsFilter *f,
                          DbFtsHit *hits, int64_t *total)
 {
     *total = 0;
     if (f->limit == 0) return 0;
     int with_exact = exact && *exact;
+    /* The filters as index words (db_fts.c db_fts_filter_match): the walk
+     * below then meets only entries of the right kind, category and
+     * months; the statements still check every filter exactly. */
+    Arena *a = arena_new();
+    const char *tags = db_fts_filter_match(d, a, f);
+    if (!tags) {
+        arena_free(a);
+        return -1;
+    }
+    if (*tags) match = arena_printf(a, "(%s) AND (%s)", tags, match);
+    int n = fts_run(d, match, exact, with_exact, f, hits, total);
+    arena_free(a);
+    return n;
+}
+
+static int fts_run(Db *d, const char *match, const char *exact, int with_exact, const DbFtsFilter *f,
+                   DbFtsHit *hits, int64_t *total)
+{
 
     /* Where the pool starts: the rowid of the FTS_POOL-th newest hit, or
      * 0 (everything is ranked) when there are fewer.  The same walk counts
@@ -1002,6 +1038,7 @@ const DbOps db_sqlite_ops = {
     .backup = sq_backup,
     .check = sq_check,
     .fts_put = sq_fts_put,
+    .fts_retag = sq_fts_retag,
     .fts_delete = sq_fts_delete,
     .fts_search = sq_fts_search,
     .col_type = sq_col_type,

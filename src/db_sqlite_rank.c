@@ -69,9 +69,10 @@ struct FtsApi {
 
 typedef struct RankData {
     int nphrase;
+    sqlite3_int64 rows, lo, hi;
     double avgdl;    /* mean tokens per entry over all columns */
     double *freq;    /* per phrase, this row's weighted count (scratch) */
-    double idf[];    /* per phrase */
+    double idf[];    /* per phrase; < 0 until a row holds the phrase */
 } RankData;
 
 typedef struct PhraseCount {
@@ -87,7 +88,26 @@ static int count_cb(const FtsExt *api, FtsCtx *ctx, void *arg)
     return SQLITE_DONE;
 }
 
-/* Per statement: N, the mean entry length, each phrase's IDF. */
+/* A phrase's IDF, from its count or the estimate past RANK_DF_CAP. */
+static int phrase_idf(const FtsExt *api, FtsCtx *ctx, RankData *d, int i)
+{
+    PhraseCount c = {0, 0};
+    int rc = api->query_phrase(ctx, i, &c, count_cb);
+    double hits = (double)c.hits;
+    if (c.hits >= RANK_DF_CAP && d->hi > d->lo && c.last >= d->lo) {
+        hits = (double)RANK_DF_CAP * (double)(d->hi - d->lo + 1) / (double)(c.last - d->lo + 1);
+        if (hits > (double)d->rows) hits = (double)d->rows;
+    }
+    double idf = log((d->rows - hits + 0.5) / (hits + 0.5));
+    d->idf[i] = idf <= 0.0 ? 1e-6 : idf;
+    return rc;
+}
+
+/* Per statement: N and the mean entry length.  A phrase's IDF is found
+ * the first time a row holds it in a weighted column: a phrase matched
+ * only in a column of weight 0 (db_sqlite.c's filter words: "tags :
+ * (m202401 OR m202402 ...)") adds nothing to any score, so its entry list
+ * is never walked.  The scores are those of computing every IDF first. */
 static RankData *rank_data(const FtsExt *api, FtsCtx *ctx, sqlite3_int64 lo, sqlite3_int64 hi, int *rc)
 {
     RankData *d = api->get_auxdata(ctx, 0);
@@ -100,21 +120,14 @@ static RankData *rank_data(const FtsExt *api, FtsCtx *ctx, sqlite3_int64 lo, sql
     }
     d->nphrase = np;
     d->freq = d->idf + np;
-    sqlite3_int64 rows = 0, tokens = 0;
-    *rc = api->row_count(ctx, &rows);
+    d->lo = lo;
+    d->hi = hi;
+    d->rows = 0;
+    sqlite3_int64 tokens = 0;
+    *rc = api->row_count(ctx, &d->rows);
     if (*rc == SQLITE_OK) *rc = api->column_total_size(ctx, -1, &tokens);
-    d->avgdl = rows > 0 ? (double)tokens / (double)rows : 1.0;
-    for (int i = 0; *rc == SQLITE_OK && i < np; i++) {
-        PhraseCount c = {0, 0};
-        *rc = api->query_phrase(ctx, i, &c, count_cb);
-        double hits = (double)c.hits;
-        if (c.hits >= RANK_DF_CAP && hi > lo && c.last >= lo) {
-            hits = (double)RANK_DF_CAP * (double)(hi - lo + 1) / (double)(c.last - lo + 1);
-            if (hits > (double)rows) hits = (double)rows;
-        }
-        double idf = log((rows - hits + 0.5) / (hits + 0.5));
-        d->idf[i] = idf <= 0.0 ? 1e-6 : idf;
-    }
+    d->avgdl = d->rows > 0 ? (double)tokens / (double)d->rows : 1.0;
+    for (int i = 0; i < np; i++) d->idf[i] = -1.0;
     if (*rc == SQLITE_OK) *rc = api->set_auxdata(ctx, d, sqlite3_free);
     if (*rc != SQLITE_OK) {
         sqlite3_free(d);
@@ -159,7 +172,14 @@ static void hd_bm25(const FtsExt *api, FtsCtx *ctx, sqlite3_context *out, int nv
         return;
     }
     double score = 0.0, norm = K1 * (1.0 - B + B * (double)dl / d->avgdl);
-    for (int i = 0; i < np; i++) score += d->idf[i] * ((freq[i] * (K1 + 1.0)) / (freq[i] + norm));
+    for (int i = 0; i < np; i++) {
+        if (freq[i] == 0.0) continue;          /* adds 0 whatever the IDF */
+        if (d->idf[i] < 0.0 && (rc = phrase_idf(api, ctx, d, i)) != SQLITE_OK) {
+            sqlite3_result_error_code(out, rc);
+            return;
+        }
+        score += d->idf[i] * ((freq[i] * (K1 + 1.0)) / (freq[i] + norm));
+    }
     sqlite3_result_double(out, -1.0 * score);
 }
 

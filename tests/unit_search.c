@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -533,6 +534,189 @@ TEST(test_filters_and_pages)
     arena_free(a);
 }
 
+/* The filters go through the index's filter words (db_fts.c: kind,
+ * category, decade/year/month cells in UTC, clamped to 1900..2199) and are
+ * then checked on the rows: every filter gives exactly the entries a plain
+ * check of the rows gives.  Dates sit on the cells' edges (the last and
+ * first second of a month, year, decade, the clamps); ranges start and end
+ * on and beside them.  Then an article moved to another category, and a
+ * draft published with no date, take their documents' words along. */
+typedef struct FilterRow {
+    int64_t ref;
+    int doc, visible;
+    int64_t cat, date;
+} FilterRow;
+
+static int64_t utc(int y, int mo, int d, int h, int mi, int s)
+{
+    struct tm tm = {0};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = s;
+    return (int64_t)timegm(&tm);
+}
+
+/* Every hit of "phuongloc" under f equals the rows' check; 0 or -1. */
+static int filter_agrees(const SearchQuery *q, const DbFtsFilter *f, const FilterRow *rows, int n,
+                         DbFtsHit *hits)
+{
+    int want = 0;
+    for (int i = 0; i < n; i++) {
+        const FilterRow *r = &rows[i];
+        int cat_ok = f->category_id == 0 || r->cat == f->category_id ||
+                     (f->category_id == cat_council && r->cat == cat_sub);
+        int kind_ok = !f->kind || !*f->kind || (strcmp(f->kind, "document") == 0) == r->doc;
+        want += r->visible && cat_ok && kind_ok && (!f->from || r->date >= f->from) && (!f->to || r->date < f->to);
+    }
+    int64_t total = -1;
+    int got = db_fts_search(db, q->match, NULL, f, hits, &total);
+    int bad = got != want || total != want;
+    for (int k = 0; k < got && !bad; k++) {
+        int found = 0;
+        for (int i = 0; i < n && !found; i++) {
+            const FilterRow *r = &rows[i];
+            if (r->ref != hits[k].ref || r->doc != hits[k].is_document) continue;
+            int cat_ok = f->category_id == 0 || r->cat == f->category_id ||
+                         (f->category_id == cat_council && r->cat == cat_sub);
+            found = r->visible && cat_ok && (!f->from || r->date >= f->from) && (!f->to || r->date < f->to);
+        }
+        bad = !found;
+    }
+    if (bad)
+        fprintf(stderr, "  kind %s category %lld [%lld, %lld): %d hits (total %lld), want %d\n",
+                f->kind ? f->kind : "-", (long long)f->category_id, (long long)f->from, (long long)f->to, got,
+                (long long)total, want);
+    return bad ? -1 : 0;
+}
+
+TEST(test_filter_words)
+{
+    Arena *a = arena_new();
+    const int64_t d[] = {
+        utc(1850, 6, 1, 0, 0, 0), utc(1899, 12, 31, 23, 59, 59), utc(1900, 1, 1, 0, 0, 0),
+        utc(1969, 12, 31, 23, 59, 59), utc(1970, 1, 1, 0, 0, 0), utc(1999, 12, 31, 23, 59, 59),
+        utc(2000, 1, 1, 0, 0, 0), utc(2009, 12, 31, 23, 59, 59), utc(2010, 1, 1, 0, 0, 0),
+        utc(2019, 6, 15, 12, 0, 0), utc(2020, 1, 1, 0, 0, 0), utc(2023, 12, 31, 23, 59, 59),
+        utc(2024, 1, 1, 0, 0, 0), utc(2024, 2, 29, 17, 0, 0), utc(2024, 5, 31, 23, 59, 59),
+        utc(2024, 6, 1, 0, 0, 0), utc(2025, 6, 30, 16, 59, 59), utc(2025, 7, 1, 0, 0, 0),
+        utc(2199, 12, 31, 23, 59, 59), utc(2200, 1, 1, 0, 0, 0), utc(2300, 1, 1, 0, 0, 0),
+    };
+    enum { ND = sizeof d / sizeof d[0], NA = 210 };
+    const int64_t cats[3] = {cat_news, cat_council, cat_sub};
+    FilterRow *rows = arena_alloc(a, 2 * NA * sizeof *rows);
+    int n = 0;
+    CHECK_INT(db_exec(db, "INSERT INTO files (sha256, size, mime, created_at) VALUES ('loc', 1, 'application/pdf', 0)",
+                      NULL), DB_OK);
+    int64_t file = db_last_id(db);
+    CHECK_INT(db_begin(db), DB_OK);
+    for (int i = 0; i < NA; i++) {
+        int64_t date = d[(i * 7) % ND], cat = cats[i % 3];
+        int draft = i % 13 == 5, undated = i % 17 == 3;
+        Stmt *st = db_prepare(db, "INSERT INTO articles (category_id, title, slug, summary, body, author, status, "
+                                  "published_at, featured, created_at, updated_at, revision, is_sample) "
+                                  "VALUES (?1, ?2, ?3, '', 'x', 'PV', ?4, ?5, 0, ?6, ?6, 1, 0)");
+        CHECK(st != NULL);
+        if (!st) break;
+        db_bindf(st, "lttt", cat, arena_printf(a, "Phuongloc %d", i), arena_printf(a, "loc-%d", i),
+                 draft ? "draft" : "published");
+        if (undated) db_bind_null(st, 5);
+        else db_bind_int(st, 5, date);
+        db_bind_int(st, 6, date);
+        CHECK_INT(db_step(st), DB_DONE);
+        db_done(st);
+        int64_t id = db_last_id(db);
+        CHECK_INT(db_fts_put(db, "article", id, arena_printf(a, "Phuongloc %d", i), "x"), DB_OK);
+        rows[n++] = (FilterRow){id, 0, !draft, cat, date};
+        if (i % 4 == 0) {
+            int64_t issued = i % 8 == 0 ? 0 : d[(i * 5 + 3) % ND];
+            st = db_prepare(db, "INSERT INTO attachments (article_id, file_id, filename, title, doc_number, "
+                                "issued_at, position, created_at) VALUES (?1, ?2, 'vb.pdf', ?3, '1/NQ', ?4, 1, 0)");
+            CHECK(st != NULL);
+            if (!st) break;
+            db_bindf(st, "llt", id, file, arena_printf(a, "Phuongloc văn bản %d", i));
+            if (issued) db_bind_int(st, 4, issued);
+            else db_bind_null(st, 4);
+            CHECK_INT(db_step(st), DB_DONE);
+            db_done(st);
+            int64_t att = db_last_id(db);
+            CHECK_INT(db_fts_put(db, "document", att, arena_printf(a, "Phuongloc văn bản %d", i), "1/NQ vb.pdf"),
+                      DB_OK);
+            rows[n++] = (FilterRow){att, 1, !draft, cat, issued ? issued : date};
+        }
+    }
+    CHECK_INT(db_commit(db), DB_OK);
+
+    SearchQuery q;
+    const char *err;
+    CHECK_INT(search_parse(a, "phuongloc", &q, &err), 0);
+    DbFtsHit *hits = arena_alloc(a, 2 * NA * sizeof *hits);
+    const char *kinds[] = {NULL, "article", "document"};
+    const int64_t fcats[] = {0, cat_news, cat_council, cat_sub, 999999};
+    const int64_t ranges[][2] = {
+        {0, 0}, {0, d[2]}, {d[2], 0}, {d[6], d[12]}, {d[12], d[15]}, {d[12] + 1, d[15] - 1}, {d[13], d[14]},
+        {d[1], d[2]}, {d[0], d[1] + 1}, {d[18], 0}, {d[19], d[20] + 1}, {d[15], d[12]}, {d[16], d[17]},
+        {d[16] + 1, d[17] + 1}, {d[3], d[4] + 1}, {d[5], d[8]}, {d[9] - 1, d[10] + 1}, {0, d[19]},
+        {d[0] - 1, d[20] + 1}, {d[13] - 25200, d[13] + 3600},
+    };
+    int checked = 0, failed = 0;
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        for (size_t c = 0; c < sizeof fcats / sizeof fcats[0]; c++)
+            for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++) {
+                DbFtsFilter f = {.kind = kinds[k], .category_id = fcats[c], .from = ranges[r][0],
+                                 .to = ranges[r][1], .now = NOW, .limit = 2 * NA};
+                failed += filter_agrees(&q, &f, rows, n, hits) != 0;
+                checked++;
+            }
+    CHECK_INT(failed, 0);
+    CHECK_INT(checked, 300);
+
+    /* Moving an article whose document is dated by the article to the
+     * council's sub-category: its document follows under every filter. */
+    int m = -1;
+    for (int i = 0; i + 1 < n && m < 0; i++)
+        if (!rows[i].doc && rows[i + 1].doc && rows[i].visible && rows[i + 1].date == rows[i].date &&
+            rows[i].cat != cat_sub && rows[i].date > 0 && rows[i].date < utc(2100, 1, 1, 0, 0, 0))
+            m = i;
+    CHECK(m >= 0);
+    if (m < 0) {
+        arena_free(a);
+        return;
+    }
+    ArticleInput in = {0};
+    in.id = rows[m].ref;
+    in.category_id = cat_sub;
+    in.title = "Phuongloc moved";
+    in.body = "x";
+    in.status = "published";
+    in.published_at = rows[m].date;
+    err = NULL;
+    int saved = article_save(db, a, &in, 1, "admin", NOW, NULL, &err);
+    if (saved != 0) fprintf(stderr, "  article_save: %s\n", err ? err : "?");
+    CHECK_INT(saved, 0);
+    rows[m].cat = rows[m + 1].cat = cat_sub;
+    for (size_t c = 0; c < sizeof fcats / sizeof fcats[0]; c++) {
+        DbFtsFilter f = {.kind = "document", .category_id = fcats[c], .now = NOW, .limit = 2 * NA};
+        CHECK_INT(filter_agrees(&q, &f, rows, n, hits), 0);
+    }
+    /* Back to a draft with no date; publishing it now dates it and its
+     * undated document now. */
+    CHECK_INT(db_exec(db, "UPDATE articles SET status = 'draft', published_at = NULL WHERE id = ?1", "l",
+                      rows[m].ref), DB_OK);
+    rows[m].visible = rows[m + 1].visible = 0;
+    DbFtsFilter now_f = {.kind = "document", .from = NOW - 1, .to = NOW + 1, .now = NOW, .limit = 2 * NA};
+    CHECK_INT(filter_agrees(&q, &now_f, rows, n, hits), 0);
+    CHECK_INT(article_set_status(db, rows[m].ref, "published", 1, "admin", NOW, &err), 0);
+    rows[m].visible = rows[m + 1].visible = 1;
+    rows[m].date = rows[m + 1].date = NOW;
+    CHECK_INT(filter_agrees(&q, &now_f, rows, n, hits), 0);
+    now_f.kind = NULL;
+    CHECK_INT(filter_agrees(&q, &now_f, rows, n, hits), 0);
+    arena_free(a);
+}
+
 /* A broad query: more hits than the ranking pool (250, db_sqlite.c) and
  * than SEARCH_COUNT_CAP.  Rows are written directly in one transaction
  * (article_save would commit each).  The newest hits are ranked (title
@@ -814,6 +998,7 @@ int main(void)
     RUN(test_doc_numbers);
     RUN(test_highlight);
     RUN(test_filters_and_pages);
+    RUN(test_filter_words);
     RUN(test_broad_query);
     RUN(test_index_follows_changes);
     RUN(test_demo_remove);
