@@ -11,26 +11,31 @@
 #include "buf.h"
 #include "db.h"
 #include "db_backend.h"
-#include "log.h"
 #include "vn.h"
 
 /* ---- filter words ----
  *
  * Each entry carries the words of the filters a search may apply, in its
- * own index column (tags): its kind (ka article, kd document), its article's
- * category (c12) and the decade, year and month of its date (d202, y2024,
- * m202405).  A filtered search adds them to its expression, so the index
- * intersects the word lists instead of the query walking every hit through
- * the articles table and rejecting most: at 1 000 000 articles a category +
- * two-year query walked 151 372 hits for 4 234 results (docs/PERFORMANCE.md
- * section 11).  The filter is still checked exactly on the rows (the time
- * zone, the status, the exact seconds); the words only have to hold every
- * entry that can pass, never fewer.
+ * own index column (tags, weight 0 in the ranking): its kind (qzka article,
+ * qzkd document), its article's category (qzc12) and the decade, year and
+ * month of its date (qzd202, qzy2024, qzm202405).  A filtered search adds
+ * them to its expression, so the index intersects the word lists instead
+ * of the query walking every hit through the articles table and rejecting
+ * most: at 1 000 000 articles a category + two-year query walked 151 372
+ * hits for 4 234 results (docs/PERFORMANCE.md section 11).  The filter is
+ * still checked exactly on the rows (the time zone, the status, the exact
+ * seconds); the words only have to hold every entry that can pass, never
+ * fewer.
+ *
+ * The words start with "qz", which no Vietnamese word does, so they need
+ * no column filter (one costs FTS5 a read of every word's positions) and a
+ * search for a real word never meets them; someone who types "qzkd" gets
+ * the documents.
  *
  * Dates fall into month cells in UTC, clamped to 1900-01 .. 2199-12 (a date
  * outside falls into the first or last cell); a range [from, to) becomes the
  * cells from from's to (to - 1)'s, written with the fewest words: whole
- * decades as dNNN, whole years as yNNNN, the rest as months (at most 70
+ * decades as qzdNNN, whole years as qzyNNNN, the rest as months (at most 70
  * words for the widest range). */
 #define CELL_FIRST (1900 * 12)
 #define CELL_LAST (2199 * 12 + 11)
@@ -64,10 +69,10 @@ static const char *entry_tags(Db *db, Arena *a, const char *kind, int64_t id)
     if (rc == DB_ROW) {
         int c = date_cell(db_col_int(st, 1));
         int y = c / 12, m = c % 12 + 1;
-        tags = arena_printf(a, "%s c%lld d%d y%d m%d%02d", doc ? "kd" : "ka", (long long)db_col_int(st, 0),
-                            y / 10, y, y, m);
+        tags = arena_printf(a, "%s qzc%lld qzd%d qzy%d qzm%d%02d", doc ? "qzkd" : "qzka",
+                            (long long)db_col_int(st, 0), y / 10, y, y, m);
     } else if (rc == DB_DONE) {
-        tags = doc ? "kd" : "ka";
+        tags = doc ? "qzkd" : "qzka";
     }
     db_done(st);
     return tags;
@@ -80,13 +85,13 @@ static void cover_cells(Buf *b, int c0, int c1)
     while (c0 <= c1) {
         int y = c0 / 12;
         if (c0 % 120 == 0 && c0 + 119 <= c1) {
-            buf_printf(b, "%s\"d%d\"", sep, y / 10);
+            buf_printf(b, "%s\"qzd%d\"", sep, y / 10);
             c0 += 120;
         } else if (c0 % 12 == 0 && c0 + 11 <= c1) {
-            buf_printf(b, "%s\"y%d\"", sep, y);
+            buf_printf(b, "%s\"qzy%d\"", sep, y);
             c0 += 12;
         } else {
-            buf_printf(b, "%s\"m%d%02d\"", sep, y, c0 % 12 + 1);
+            buf_printf(b, "%s\"qzm%d%02d\"", sep, y, c0 % 12 + 1);
             c0++;
         }
         sep = " OR ";
@@ -101,7 +106,7 @@ const char *db_fts_filter_match(Db *db, Arena *a, const DbFtsFilter *f)
     /* Documents are a few per cent of the entries: worth a word.  Articles
      * are nearly all of them, and their word would only slow the walk. */
     if (f->kind && strcmp(f->kind, "document") == 0) {
-        buf_puts(&b, "tags : \"kd\"");
+        buf_puts(&b, "\"qzkd\"");
         sep = " AND ";
     }
     if (f->category_id > 0) {
@@ -115,14 +120,14 @@ const char *db_fts_filter_match(Db *db, Arena *a, const DbFtsFilter *f)
         buf_init(&c, a);
         int n = 0, rc;
         while ((rc = db_step(st)) == DB_ROW)
-            buf_printf(&c, "%s\"c%lld\"", n++ ? " OR " : "", (long long)db_col_int(st, 0));
+            buf_printf(&c, "%s\"qzc%lld\"", n++ ? " OR " : "", (long long)db_col_int(st, 0));
         db_done(st);
         if (rc != DB_DONE) return NULL;
         if (n == 0) {
-            buf_printf(&b, "%stags : \"c%lld\"", sep, (long long)f->category_id);   /* no such category: no hit */
+            buf_printf(&b, "%s\"qzc%lld\"", sep, (long long)f->category_id);   /* no such category: no hit */
             sep = " AND ";
         } else if (n <= FILTER_MAX_CATEGORIES) {
-            buf_printf(&b, "%stags : (%s)", sep, buf_str(&c));
+            buf_printf(&b, "%s(%s)", sep, buf_str(&c));
             sep = " AND ";
         }
     }
@@ -130,7 +135,7 @@ const char *db_fts_filter_match(Db *db, Arena *a, const DbFtsFilter *f)
         int c0 = f->from ? date_cell(f->from) : CELL_FIRST;
         int c1 = f->to ? date_cell(f->to - 1) : CELL_LAST;
         if (c0 > c1) c1 = c0;          /* an empty range: the rows' check finds nothing */
-        buf_printf(&b, "%stags : (", sep);
+        buf_printf(&b, "%s(", sep);
         cover_cells(&b, c0, c1);
         buf_putc(&b, ')');
     }

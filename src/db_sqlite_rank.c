@@ -105,9 +105,9 @@ static int phrase_idf(const FtsExt *api, FtsCtx *ctx, RankData *d, int i)
 
 /* Per statement: N and the mean entry length.  A phrase's IDF is found
  * the first time a row holds it in a weighted column: a phrase matched
- * only in a column of weight 0 (db_sqlite.c's filter words: "tags :
- * (m202401 OR m202402 ...)") adds nothing to any score, so its entry list
- * is never walked.  The scores are those of computing every IDF first. */
+ * only in a column of weight 0 (db_fts.c's filter words: "qzm202401" OR
+ * "qzm202402" ...) adds nothing to any score, so its entry list is never
+ * walked.  The scores are those of computing every IDF first. */
 static RankData *rank_data(const FtsExt *api, FtsCtx *ctx, sqlite3_int64 lo, sqlite3_int64 hi, int *rc)
 {
     RankData *d = api->get_auxdata(ctx, 0);
