@@ -21,8 +21,8 @@
  * month of its date (qzd202, qzy2024, qzm202405).  A filtered search adds
  * them to its expression, so the index intersects the word lists instead
  * of the query walking every hit through the articles table and rejecting
- * most: at 1 000 000 articles a category + two-year query walked 151 372
- * hits for 4 234 results (docs/PERFORMANCE.md section 11).  The filter is
+ * most: at 1 000 000 articles a query for documents walked 151 372
+ * hits for 4 234 of them (docs/PERFORMANCE.md section 11).  The filter is
  * still checked exactly on the rows (the time zone, the status, the exact
  * seconds); the words only have to hold every entry that can pass, never
  * fewer.
@@ -30,7 +30,7 @@
  * The words start with "qz", which no Vietnamese word does, so they need
  * no column filter (one costs FTS5 a read of every word's positions) and a
  * search for a real word never meets them; someone who types "qzkd" gets
- * the documents.
+ * the documents, and "qz" as the last, prefix word matches every entry.
  *
  * Dates fall into month cells in UTC, clamped to 1900-01 .. 2199-12 (a date
  * outside falls into the first or last cell); a range [from, to) becomes the

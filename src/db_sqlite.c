@@ -919,33 +919,8 @@ static int fts_page(Db *d, const char *sql, const char *match, const char *exact
 }
 
 static int fts_run(Db *d, const char *match, const char *exact, int with_exact, const DbFtsFilter *f,
-                   DbFtsHit *hits, int64_t *total);
-
-static int sq_fts_search(Db *d, const char *match, const char *exact, const DbFtsFilter *f,
-                         DbFtsHit *hits, int64_t *total)
-{
-    *total = 0;
-    if (f->limit == 0) return 0;
-    int with_exact = exact && *exact;
-    /* The filters as index words (db_fts.c db_fts_filter_match): the walk
-     * below then meets only entries of the right kind, category and
-     * months; the statements still check every filter exactly. */
-    Arena *a = arena_new();
-    const char *tags = db_fts_filter_match(d, a, f);
-    if (!tags) {
-        arena_free(a);
-        return -1;
-    }
-    if (*tags) match = arena_printf(a, "(%s) AND (%s)", tags, match);
-    int n = fts_run(d, match, exact, with_exact, f, hits, total);
-    arena_free(a);
-    return n;
-}
-
-static int fts_run(Db *d, const char *match, const char *exact, int with_exact, const DbFtsFilter *f,
                    DbFtsHit *hits, int64_t *total)
 {
-
     /* Where the pool starts: the rowid of the FTS_POOL-th newest hit, or
      * 0 (everything is ranked) when there are fewer.  The same walk counts
      * the hits, up to one past the cap: a separate count would evaluate
@@ -988,6 +963,27 @@ static int fts_run(Db *d, const char *match, const char *exact, int with_exact, 
         n += m;
     }
     *total = seen;            /* every hit, or one past the cap */
+    return n;
+}
+
+static int sq_fts_search(Db *d, const char *match, const char *exact, const DbFtsFilter *f,
+                         DbFtsHit *hits, int64_t *total)
+{
+    *total = 0;
+    if (f->limit == 0) return 0;
+    int with_exact = exact && *exact;
+    /* The filters as index words (db_fts.c db_fts_filter_match): the walk
+     * below then meets only entries of the right kind, category and
+     * months; the statements still check every filter exactly. */
+    Arena *a = arena_new();
+    const char *tags = db_fts_filter_match(d, a, f);
+    if (!tags) {
+        arena_free(a);
+        return -1;
+    }
+    if (*tags) match = arena_printf(a, "(%s) AND (%s)", tags, match);
+    int n = fts_run(d, match, exact, with_exact, f, hits, total);
+    arena_free(a);
     return n;
 }
 
