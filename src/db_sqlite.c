@@ -982,6 +982,12 @@ static int sq_fts_search(Db *d, const char *match, const char *exact, const DbFt
         return -1;
     }
     if (*tags) match = arena_printf(a, "(%s) AND (%s)", tags, match);
+    /* The exact tier's subquery lists only entries the outer statement
+     * can meet (it asks "is this hit also exact?"): intersected with the
+     * match, FTS5 builds a list of at most the pool's hits instead of
+     * every entry that holds "hội đồng" (50 427 at 1M above the pool's
+     * bound, 14 ms to collect). */
+    if (with_exact) exact = arena_printf(a, "(%s) AND (%s)", match, exact);
     int n = fts_run(d, match, exact, with_exact, f, hits, total);
     arena_free(a);
     return n;
