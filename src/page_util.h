@@ -29,6 +29,10 @@ const char *page_url(Arena *a, const char *base, int64_t n);
  * items: [{num, url, current} | {gap}]}, a window of two pages around the
  * current one plus the first and last.  NULL when everything fits one page. */
 Val *page_pager(Arena *a, const char *base, int64_t page, int64_t pages);
+/* The same for a list whose end is not known (a search counted only so
+ * far): with more, a next link even on the last counted page, a gap after
+ * it, and "Trang N" without "/pages". */
+Val *page_pager_open(Arena *a, const char *base, int64_t page, int64_t pages, int more);
 /* A breadcrumb item {name, url}; url NULL for the current page. */
 Val *page_crumb(Arena *a, const char *name, const char *url);
 /* A "d/m/yyyy" (or yyyy-mm-dd) form date as 00:00 Vietnam time: 0 and

@@ -448,31 +448,35 @@ int search_run(Db *db, Arena *a, const SearchQuery *q, const SearchOptions *o, S
     DbFtsFilter f = {
         .kind = o->kind, .category_id = o->category_id, .from = o->from, .to = o->to,
         .now = o->now, .offset = (page - 1) * per, .limit = per,
-        .count_cap = SEARCH_COUNT_CAP,
     };
     DbFtsHit *hits = arena_alloc(a, (size_t)per * sizeof *hits);
-    int64_t total = 0;
-    int n = db_fts_search(db, q->match, q->exact, &f, hits, &total);
-    if (n < 0) return -1;
+    int64_t total = 0, cap = 0;
+    int n;
     /* Counting the thousands of hits of a broad query cost more than the
-     * search itself; past SEARCH_COUNT_CAP the page says "hơn 1.000" and
-     * the pager stops there. */
-    int64_t shown = total > SEARCH_COUNT_CAP ? SEARCH_COUNT_CAP : total;
-    int64_t pages = shown > 0 ? (shown + per - 1) / per : 1;
-    if (total > 0 && page > pages) {
-        /* Asked past the end: show the last page. */
-        page = pages;
-        f.offset = (page - 1) * per;
+     * search itself, so the count goes only as far as this page needs
+     * (search.h SEARCH_COUNT_CAP); the pager then offers "Trang sau"
+     * without a last page, up to SEARCH_DEPTH_MAX. */
+    for (int again = 0;; again = 1) {
+        cap = f.offset + per;
+        if (cap < SEARCH_COUNT_CAP) cap = SEARCH_COUNT_CAP;
+        if (cap > SEARCH_DEPTH_MAX) cap = SEARCH_DEPTH_MAX;
+        f.count_cap = cap;
         n = db_fts_search(db, q->match, q->exact, &f, hits, &total);
         if (n < 0) return -1;
-        shown = total > SEARCH_COUNT_CAP ? SEARCH_COUNT_CAP : total;
-        pages = shown > 0 ? (shown + per - 1) / per : 1;
+        int64_t counted = total > cap ? cap : total;
+        int64_t last = counted > 0 ? (counted + per - 1) / per : 1;
+        if (again || total == 0 || page <= last) break;
+        page = last;               /* asked past the end: show the last page */
+        f.offset = (page - 1) * per;
     }
+    int64_t shown = total > cap ? cap : total;
+    int64_t pages = shown > 0 ? (shown + per - 1) / per : 1;
     res->total_more = total > shown;
-    total = shown;
-    res->total = total;
+    res->total = shown;
     res->page = page;
     res->pages = pages;
+    res->more_pages = res->total_more && pages * per < SEARCH_DEPTH_MAX;
+    res->has_next = page < pages || res->more_pages;
     res->hits = arena_alloc(a, (size_t)(n > 0 ? n : 1) * sizeof *res->hits);
     for (int i = 0; i < n; i++) {
         SearchHit *h = &res->hits[res->n];

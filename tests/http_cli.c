@@ -40,7 +40,7 @@ static int lines(const char *text)
 
 TEST(test_help_for_every_command)
 {
-    static const char *cmds[] = {"serve", "init", "demo", "user", "backup", "check"};
+    static const char *cmds[] = {"serve", "init", "demo", "user", "backup", "check", "optimize"};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
         char args[64], *out = NULL;
         snprintf(args, sizeof args, "%s --help", cmds[i]);
@@ -163,6 +163,16 @@ TEST(test_demo_remove)
     free(out);
     CHECK_INT(ts_cmd(&s, &out, "demo --remove"), 0);
     CHECK_CONTAINS(out, "Sample content removed.");
+    free(out);
+    /* The search index merged after a bulk change, then nothing to do. */
+    CHECK_INT(ts_cmd(&s, &out, "optimize"), 0);
+    CHECK(strstr(out, "merged in") || strstr(out, "already merged"));
+    free(out);
+    CHECK_INT(ts_cmd(&s, &out, "optimize"), 0);
+    CHECK_CONTAINS(out, "The search index was already merged.");
+    free(out);
+    CHECK(ts_cmd(&s, &out, "optimize now") != 0);
+    CHECK_CONTAINS(out, "Usage: hoidong optimize");
     free(out);
     CHECK_INT(ts_cmd(&s, &out, "check"), 0);
     free(out);
