@@ -1000,7 +1000,7 @@ static int sq_fts_search(Db *d, const char *match, const char *exact, const DbFt
  * in one transaction (1M articles: 145 s holding the write lock).  A
  * step that merged nothing changes fewer than 2 rows (sqlite3_total_changes
  * before and after: the FTS5 documentation's test).  100 000 articles
- * written in 100 transactions: 128 steps, 11,3 s in all, against 10,0 s
+ * written in 100 transactions: 128 steps, 11.3 s in all, against 10.0 s
  * for one 'optimize'. */
 static int64_t sq_fts_optimize(Db *d, void (*progress)(void *ctx, int64_t steps), void *ctx)
 {
