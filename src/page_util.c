@@ -120,7 +120,6 @@ Val *page_pager(Arena *a, const char *base, int64_t page, int64_t pages)
 Val *page_pager_open(Arena *a, const char *base, int64_t page, int64_t pages, int more)
 {
     if (pages <= 1 && !more) return NULL;
-    if (page > pages) pages = page;
     Val *p = val_map(a);
     val_set_int(p, "page", page);
     val_set_int(p, "pages", pages);

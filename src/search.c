@@ -476,7 +476,6 @@ int search_run(Db *db, Arena *a, const SearchQuery *q, const SearchOptions *o, S
     res->page = page;
     res->pages = pages;
     res->more_pages = res->total_more && pages * per < SEARCH_DEPTH_MAX;
-    res->has_next = page < pages || res->more_pages;
     res->hits = arena_alloc(a, (size_t)(n > 0 ? n : 1) * sizeof *res->hits);
     for (int i = 0; i < n; i++) {
         SearchHit *h = &res->hits[res->n];

@@ -91,7 +91,6 @@ typedef struct SearchResults {
     int total_more;              /* 1: more than total matched (counting stopped) */
     int64_t page, pages;         /* the page returned, pages of the counted hits (>= 1) */
     int more_pages;              /* 1: pages past `pages` exist (not counted yet) */
-    int has_next;                /* 1: a next page exists: page < pages or more_pages */
     int n;                       /* hits on this page */
     SearchHit *hits;             /* in the arena */
 } SearchResults;
